@@ -1,0 +1,50 @@
+# make        set up (fonts, .venv, packages) and convert every inputs/*.txt into outputs/
+# make test   run the tests
+# make clean  remove the outputs
+# One rule per speech: only inputs newer than their outputs (or than the code,
+# profile and promotion rules) are rebuilt, and `make -j2` converts two at once.
+
+PY      := .venv/bin/python
+STAMP   := .venv/.installed
+TSTAMP  := .venv/.installed-test
+CODE    := $(wildcard pipeline/*.py pipeline/data/*.toml pipeline/data/profiles/*.toml)
+
+# make splits names on spaces, so a file name with one cannot be a target.
+SPACED  := $(shell find inputs -maxdepth 1 -name '*.txt' -name '* *' 2>/dev/null)
+INPUTS  := $(filter-out $(SPACED),$(wildcard inputs/*.txt))
+PDFS    := $(patsubst inputs/%.txt,outputs/%.pdf,$(INPUTS))
+DOCXS   := $(patsubst inputs/%.txt,outputs/%.docx,$(INPUTS))
+
+.PHONY: all setup test clean
+.DELETE_ON_ERROR:
+
+all: $(PDFS) $(DOCXS)
+ifneq ($(SPACED),)
+	@echo "make: cannot convert these files because their names contain spaces (rename them, or run" >&2
+	@echo "      .venv/bin/python -m pipeline convert FILE -o outputs):" >&2
+	@find inputs -maxdepth 1 -name '*.txt' -name '* *' | sed 's/^/      /' >&2
+	@exit 1
+endif
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml scripts/setup.sh
+	scripts/setup.sh
+	@touch $@
+
+$(TSTAMP): pyproject.toml scripts/setup.sh
+	scripts/setup.sh --test
+	@touch $(STAMP) $@
+
+# One recipe writes both files of a speech (a grouped pattern rule).
+outputs/%.pdf outputs/%.docx: inputs/%.txt $(CODE) | $(STAMP) outputs
+	$(PY) -m pipeline convert "$<" -o outputs
+
+outputs:
+	mkdir -p $@
+
+test: $(TSTAMP)
+	$(PY) -m pytest
+
+clean:
+	find outputs -mindepth 1 ! -name .gitkeep -delete

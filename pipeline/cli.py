@@ -1,0 +1,95 @@
+"""Command line: `python -m pipeline inspect FILE` and `python -m pipeline convert FILE... -o DIR`.
+
+Exit status: 0 all files done, 1 some file failed (the others are still done),
+2 usage error. Every failure is one line on stderr naming the file and the
+problem; `--debug` shows the traceback too.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import traceback
+from pathlib import Path
+
+from . import __version__
+from .convert import ConvertError, convert_file, read_file
+from .profile import DEFAULT_PROFILE, ProfileError, load_profile
+from .strip import RulesError, load_rules
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--encoding", help="read the input in this encoding instead of detecting it (e.g. gb18030)")
+    common.add_argument("--rules", action="append", default=[], metavar="FILE",
+                        help="an extra promotion-rules TOML file (repeatable), added to the built-in rules")
+    common.add_argument("--debug", action="store_true", help="show a traceback on failure")
+
+    p = argparse.ArgumentParser(prog="python -m pipeline",
+                                description="Turn raw Chinese speeches into GB/T 9704 Word files and PDFs.")
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ins = sub.add_parser("inspect", parents=[common], help="print the document model of a speech as JSON",
+                         description="Print what the reading stages made of FILE: blocks, removed lines, warnings.")
+    ins.add_argument("file", type=Path, metavar="FILE")
+
+    conv = sub.add_parser("convert", parents=[common], help="write NAME.docx and NAME.pdf for each FILE",
+                          description="Convert each speech FILE to DIR/NAME.docx and DIR/NAME.pdf.")
+    conv.add_argument("files", type=Path, nargs="+", metavar="FILE")
+    conv.add_argument("-o", "--output", type=Path, required=True, metavar="DIR", help="output folder")
+    conv.add_argument("--profile", type=Path, default=DEFAULT_PROFILE, metavar="TOML",
+                      help="layout profile (default: GB/T 9704-2012)")
+    conv.add_argument("--format", choices=("docx", "pdf", "both"), default="both", help="what to write")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)  # exits 2 on a usage error
+    try:
+        rules = load_rules(tuple(args.rules))
+        profile = load_profile(args.profile) if args.command == "convert" else None
+    except (RulesError, ProfileError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.command == "inspect":
+        return _inspect(args, rules)
+    return _convert(args, rules, profile)
+
+
+def _fail(path: Path, error: Exception, debug: bool) -> None:
+    if debug:
+        traceback.print_exception(error)
+    print(f"{path}: error: {error}", file=sys.stderr)
+
+
+def _inspect(args, rules) -> int:
+    try:
+        doc = read_file(args.file, encoding=args.encoding, rules=rules)
+    except Exception as e:  # noqa: BLE001 — every failure becomes one clear line
+        _fail(args.file, e, args.debug)
+        return EXIT_FAILED
+    sys.stdout.buffer.write(json.dumps(doc.to_json(), ensure_ascii=False, indent=2).encode("utf-8") + b"\n")
+    return EXIT_OK
+
+
+def _convert(args, rules, profile) -> int:
+    formats = ("docx", "pdf") if args.format == "both" else (args.format,)
+    failed = 0
+    for path in args.files:
+        try:
+            result = convert_file(path, args.output, profile, formats=formats, encoding=args.encoding, rules=rules)
+        except (ConvertError, Exception) as e:  # noqa: BLE001
+            _fail(path, e, args.debug)
+            failed += 1
+            continue
+        for w in result.warnings:
+            print(f"{path}: warning: {w}", file=sys.stderr)
+        print(f"{path} -> {', '.join(str(p) for p in result.outputs)}", file=sys.stderr)
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

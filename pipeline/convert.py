@@ -1,0 +1,96 @@
+"""The edges: reading an input file and writing its outputs, atomically.
+
+Each output is written to a temporary file in the output folder and renamed into
+place, so an interrupted run never leaves a truncated .docx or .pdf and never
+destroys the previous good one.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .model import Document
+from .profile import Profile
+from .read import read_speech
+from .strip import Rules
+
+MAX_INPUT_BYTES = 20 * 1024 * 1024  # a speech is tens of KB; anything this big is not one
+
+
+class ConvertError(RuntimeError):
+    """A problem with an input or output file, said in one line."""
+
+
+@dataclass
+class ConvertResult:
+    document: Document
+    outputs: list[Path] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[str]:
+        return self.document.warnings
+
+
+def read_file(path: Path, encoding: str | None = None, rules: Rules | None = None) -> Document:
+    path = Path(path)
+    if path.is_dir():
+        raise ConvertError("is a folder, not a text file")
+    if not path.exists():
+        raise ConvertError("no such file")
+    try:
+        size = path.stat().st_size
+        if size > MAX_INPUT_BYTES:
+            raise ConvertError(f"too large for a speech ({size / 1e6:.0f} MB; the limit is "
+                               f"{MAX_INPUT_BYTES / 1e6:.0f} MB)")
+        raw = path.read_bytes()
+    except PermissionError:
+        raise ConvertError("cannot read: permission denied") from None
+    except OSError as e:
+        raise ConvertError(f"cannot read: {e.strerror or e}") from None
+    return read_speech(raw, str(path), encoding=encoding, rules=rules)
+
+
+def render(document: Document, profile: Profile, fmt: str) -> bytes:
+    """The bytes of one output format; renderers are imported only when needed."""
+    if fmt == "docx":
+        from .render_docx import render_docx
+        return render_docx(document, profile)
+    from .render_pdf import render_pdf
+    return render_pdf(document, profile)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem[:40]}.", suffix=path.suffix + ".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def convert_file(path: Path, outdir: Path, profile: Profile, formats=("docx", "pdf"),
+                 encoding: str | None = None, rules: Rules | None = None) -> ConvertResult:
+    """Read one speech and write OUTDIR/NAME.docx and/or NAME.pdf."""
+    outdir = Path(outdir)
+    if not outdir.is_dir():
+        raise ConvertError(f"output folder {outdir} does not exist")
+    if not os.access(outdir, os.W_OK):
+        raise ConvertError(f"output folder {outdir} is not writable")
+    document = read_file(path, encoding=encoding, rules=rules)
+    result = ConvertResult(document)
+    rendered = {fmt: render(document, profile, fmt) for fmt in formats}  # all rendered before any is written
+    for fmt, data in rendered.items():
+        out = outdir / f"{Path(path).stem}.{fmt}"
+        try:
+            write_atomically(out, data)
+        except OSError as e:
+            raise ConvertError(f"cannot write {out}: {e.strerror or e}") from None
+        result.outputs.append(out)
+    return result

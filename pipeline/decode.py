@@ -1,0 +1,129 @@
+"""Stage 1, decode: bytes to text, naming the encoding, never silently wrong.
+
+Order of evidence: a byte-order mark; strict UTF-8 (random GBK bytes almost never
+pass it); UTF-16 without a mark, recognised by its NUL bytes; strict GB18030 when
+the result reads as Chinese text. Only when all of those fail is charset-normalizer
+(a maintained detector) asked, and its answer is reported as a guess in warnings.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+
+from .patterns import HAN
+
+
+class DecodeError(ValueError):
+    """The bytes are not a text file we can read; the message says why."""
+
+
+@dataclass
+class Decoded:
+    text: str
+    encoding: str  # the codec name as inspect reports it: utf-8, utf-8-sig, utf-16, gb18030, …
+    warnings: list[str] = field(default_factory=list)
+
+
+BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+# What a renamed binary file starts with, so the message can say what it is.
+MAGIC = ((b"\x89PNG", "a PNG image"), (b"PK\x03\x04", "a ZIP archive (or .docx/.xlsx)"),
+         (b"%PDF", "a PDF document"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
+         (b"\xd0\xcf\x11\xe0", "an old Word/Excel document"), (b"\x1f\x8b", "a gzip archive"),
+         (b"Rar!", "a RAR archive"), (b"7z\xbc\xaf", "a 7-Zip archive"))
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+READABLE = re.compile(rf"[{HAN}\u3000-\u303f\uff00-\uffef\u2018-\u201d\u2026\u2014\u00b7\u00d7\sA-Za-z0-9!-/:-@\[-`{{-~]")
+
+
+def _readable_share(text: str) -> float:
+    """Share of characters that ordinary Chinese text is made of."""
+    sample = text[:20000]
+    return len(READABLE.findall(sample)) / max(1, len(sample))
+
+
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' when NULs sit in every other byte, as in UTF-16 text."""
+    sample = raw[:4096]
+    if len(sample) < 4 or len(sample) % 2:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2
+    if odd > 0.3 * half and even < 0.05 * half:
+        return "utf-16-le"
+    if even > 0.3 * half and odd < 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
+def decode(raw: bytes, encoding: str | None = None) -> Decoded:
+    """Decode `raw`; `encoding` forces a codec. Raises DecodeError for non-text input."""
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+            return Decoded(raw.decode(encoding), encoding)
+        except LookupError:
+            raise DecodeError(f"unknown encoding {encoding!r}") from None
+        except UnicodeDecodeError as e:
+            raise DecodeError(f"not valid {encoding}: byte {e.start} cannot be decoded") from None
+
+    for bom, name in BOMS:
+        if raw.startswith(bom):
+            try:
+                return _checked(raw.decode(name), name)
+            except UnicodeDecodeError as e:
+                raise DecodeError(f"starts with a {name} byte-order mark but byte {e.start} is not {name}") from None
+
+    for magic, what in MAGIC:
+        if raw.startswith(magic):
+            raise DecodeError(f"not a text file: it is {what}")
+
+    try:
+        return _checked(raw.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        pass
+
+    utf16 = _utf16_without_bom(raw)
+    if utf16:
+        try:
+            return _checked(raw.decode(utf16), "utf-16",
+                            [f"encoding guessed as {utf16} (no byte-order mark); use --encoding to force another"])
+        except UnicodeDecodeError:
+            pass
+
+    if b"\x00" in raw:
+        raise DecodeError("not a text file: it contains NUL bytes")
+
+    try:
+        text = raw.decode("gb18030")
+        if _readable_share(text) >= 0.95:
+            return _checked(text, "gb18030")
+    except UnicodeDecodeError:
+        pass
+
+    return _guess(raw)
+
+
+def _guess(raw: bytes) -> Decoded:
+    try:
+        from charset_normalizer import from_bytes  # only for files no rule above recognised
+    except ImportError:  # run outside the project's environment: say so rather than guess
+        raise DecodeError("not UTF-8, UTF-16 or GB18030, and the detector (charset-normalizer) is not "
+                          "installed to tell what it is; use --encoding") from None
+    best = from_bytes(raw).best()
+    if best is None or best.encoding is None:
+        raise DecodeError("not a text file: no text encoding fits its bytes")
+    text = str(best)
+    if _readable_share(text) < 0.8:
+        raise DecodeError(f"cannot tell the encoding: the best guess ({best.encoding}) does not read as text;"
+                          " use --encoding to name it")
+    return _checked(text, best.encoding,
+                    [f"encoding guessed as {best.encoding}: the file is neither valid UTF-8 nor GB18030;"
+                     " check the text, or use --encoding"])
+
+
+def _checked(text: str, encoding: str, warnings: list[str] | None = None) -> Decoded:
+    if CONTROL.search(text[:20000]):
+        raise DecodeError(f"not a text file: control characters after decoding as {encoding}")
+    return Decoded(text, encoding, warnings or [])

@@ -1,0 +1,108 @@
+"""Finding font files on this machine for the candidate names in a profile.
+
+fontconfig (`fc-list`) knows every installed font on Linux, with family names in
+all their languages and the index of each face inside .ttc collections, so it is
+asked first. Where it is missing (Windows, a bare macOS) the usual font folders
+are scanned and fonts are found by file name (simfang.ttf) or by the family names
+fontTools reads from their name tables.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+FONT_DIRS = [
+    "/usr/share/fonts", "/usr/local/share/fonts", "~/.fonts", "~/.local/share/fonts",
+    "C:/Windows/Fonts", "~/AppData/Local/Microsoft/Windows/Fonts",
+    "/Library/Fonts", "/System/Library/Fonts", "~/Library/Fonts",
+]
+FONT_SUFFIXES = (".ttf", ".ttc", ".otf", ".otc")
+
+
+@dataclass(frozen=True)
+class FontFile:
+    path: str
+    index: int  # face index inside a .ttc collection, 0 for plain files
+    family: str
+
+
+def _key(name: str) -> str:
+    return name.strip().casefold()
+
+
+def _style_rank(styles: str) -> int:
+    """0 for a plain upright face, 1 for one that is also called Regular (Light,Regular), 2 else."""
+    names = [s.strip().casefold() for s in styles.split(",")]
+    upright = ("regular", "book", "normal", "roman", "medium")
+    return 0 if names[0] in upright else 1 if any(n in upright for n in names) else 2
+
+
+def _from_fontconfig() -> dict[str, FontFile]:
+    fc = shutil.which("fc-list")
+    if not fc:
+        return {}
+    try:
+        out = subprocess.run([fc, "--format", "%{file}\t%{index}\t%{family}\t%{style}\n"],
+                             capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    rows = [line.split("\t") for line in out.splitlines()]
+    rows = [r for r in rows if len(r) == 4 and r[0].lower().endswith(FONT_SUFFIXES)]
+    # Regular faces first, so a family name finds its upright face, not Bold or Italic;
+    # then by path and index, so every run gives the same answer.
+    rows.sort(key=lambda r: (_style_rank(r[3]), r[0], int(r[1] or 0)))
+    found: dict[str, FontFile] = {}
+    for path, index, families, _style in rows:
+        families = families.split(",")
+        font = FontFile(path, int(index or 0), families[0])
+        for fam in families:
+            found.setdefault(_key(fam), font)
+        found.setdefault(_key(os.path.basename(path)), font)
+    return found
+
+
+def _from_folders() -> dict[str, FontFile]:
+    from fontTools.ttLib import TTCollection, TTFont  # only needed without fontconfig
+
+    found: dict[str, FontFile] = {}
+    for folder in FONT_DIRS:
+        root = Path(folder).expanduser()
+        if not root.is_dir():
+            continue
+        for path in sorted(root.rglob("*")):
+            if path.suffix.lower() not in FONT_SUFFIXES:
+                continue
+            try:
+                faces = (TTCollection(str(path), lazy=True).fonts if path.suffix.lower() in (".ttc", ".otc")
+                         else [TTFont(str(path), lazy=True)])
+            except Exception:  # an unreadable or broken font file is simply not a candidate
+                continue
+            for index, face in enumerate(faces):
+                names = {str(n) for n in face["name"].names if n.nameID in (1, 16)} if "name" in face else set()
+                font = FontFile(str(path), index, sorted(names)[0] if names else path.stem)
+                for fam in names:
+                    found.setdefault(_key(fam), font)
+                if index == 0:
+                    found.setdefault(_key(path.name), font)
+    return found
+
+
+@lru_cache(maxsize=1)
+def installed_fonts() -> dict[str, FontFile]:
+    """Every installed font, by case-folded family name and by file name."""
+    return _from_fontconfig() or _from_folders()
+
+
+def find_fonts(candidates: tuple[str, ...] | list[str]) -> list[FontFile]:
+    """The installed fonts among `candidates`, in the profile's order, each file face once."""
+    fonts = installed_fonts()
+    chain: list[FontFile] = []
+    for name in candidates:
+        font = fonts.get(_key(name))
+        if font and all((f.path, f.index) != (font.path, font.index) for f in chain):
+            chain.append(font)
+    return chain

@@ -1,0 +1,94 @@
+"""The document model: what the reading stages produce and the renderers consume.
+
+The JSON form is the contract in ../shared/docs/document-model.md; `Document.to_json()`
+is exactly what `python -m pipeline inspect` prints.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+BLOCK_TYPES = ("title", "subtitle", "byline", "salutation", "heading", "paragraph")
+
+
+@dataclass
+class Block:
+    type: str
+    text: str
+    level: int | None = None  # headings only: 1 一、 · 2 （一） · 3 1. · 4 （1）
+    lead: str | None = None  # paragraphs only: run-in opening sentence, a prefix of text
+
+    def __post_init__(self):
+        if self.type not in BLOCK_TYPES:
+            raise ValueError(f"unknown block type {self.type!r}")
+        if self.lead is not None and not self.text.startswith(self.lead):
+            raise ValueError("a lead must be a prefix of its paragraph")
+
+    def to_json(self) -> dict:
+        out = {"type": self.type, "text": self.text}
+        if self.type == "heading":
+            out["level"] = self.level
+        if self.lead:
+            out["lead"] = self.lead
+        return out
+
+
+@dataclass
+class Removal:
+    line: int  # 1-based line in the decoded text
+    text: str
+    reason: str
+
+    def to_json(self) -> dict:
+        return {"line": self.line, "text": self.text, "reason": self.reason}
+
+
+@dataclass
+class Document:
+    blocks: list[Block]
+    source: str = ""
+    encoding: str = ""
+    removed: list[Removal] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        """The speech's title, or the first block's text when it has none."""
+        for b in self.blocks:
+            if b.type == "title":
+                return b.text
+        return self.blocks[0].text if self.blocks else ""
+
+    @property
+    def author(self) -> str:
+        """The first byline that is not a date: the speaker, for PDF/DOCX metadata."""
+        for b in self.blocks:
+            if b.type == "byline" and not re.search(r"\d{4}\s*年", b.text):
+                return b.text
+        return ""
+
+    def to_json(self) -> dict:
+        return {
+            "source": self.source,
+            "encoding": self.encoding,
+            "blocks": [b.to_json() for b in self.blocks],
+            "removed": [r.to_json() for r in self.removed],
+            "warnings": list(self.warnings),
+        }
+
+
+# Leads are set in the font of their level (layout.md, "lead (run-in)"):
+# 一是/一要/第一 and （一） leads in 楷体; 1. leads in bold 仿宋.
+_NUMBERED_LEAD = re.compile(r"^\s*[0-9０-９]+\s*[.．、]")
+
+
+def lead_role(lead: str) -> str:
+    """The profile role a run-in lead is set in: 'lead_numbered' for 1. leads, else 'lead'."""
+    return "lead_numbered" if _NUMBERED_LEAD.match(lead) else "lead"
+
+
+def block_role(block: Block) -> str:
+    """The profile role (key of [roles.*]) a block is set in."""
+    if block.type == "heading":
+        return f"heading{block.level}"
+    return block.type

@@ -1,0 +1,27 @@
+"""The reading stages in order: bytes → decode → clean → strip → join wraps → structure → Document.
+
+A pure function of its inputs; the CLI and `convert` call it with a file's bytes.
+"""
+from __future__ import annotations
+
+from . import clean, decode, strip, structure
+from .model import Document
+
+
+class NoSpeechError(ValueError):
+    """Nothing of a speech is left after stripping promotion and page marks."""
+
+
+def read_speech(raw: bytes, source: str = "", encoding: str | None = None,
+                rules: strip.Rules | None = None) -> Document:
+    decoded = decode.decode(raw, encoding)
+    lines, removed = clean.clean_lines(decoded.text)
+    lines, promo, strip_warnings = strip.strip_lines(lines, rules or strip.load_rules())
+    paras = clean.join_wrapped(lines)
+    blocks, structure_warnings = structure.build_blocks(paras)
+    if not blocks:
+        what = "it is empty" if not decoded.text.strip() else "only promotional lines and page marks"
+        raise NoSpeechError(f"no speech text found: {what}")
+    removed = sorted(removed + promo, key=lambda r: r.line)
+    return Document(blocks=blocks, source=source, encoding=decoded.encoding, removed=removed,
+                    warnings=decoded.warnings + strip_warnings + structure_warnings)

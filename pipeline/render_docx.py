@@ -1,0 +1,353 @@
+"""The Word writer: a speech's document model typeset as a GB/T 9704-2012 .docx.
+
+`render_docx(doc, profile)` returns the file's bytes. Every number (page, grid, sizes,
+indents, fonts, page numbers) comes from the layout profile; blocks map to roles with
+model.block_role / model.lead_role and each role to one paragraph style, so the file
+stays editable in Word: headings are real "Heading N" styles with outline levels.
+
+The python-docx default template is cleaned on the way: its US Letter page, theme
+fonts, coloured headings, unused styles, thumbnail and "python-docx" metadata go.
+`split_title` (balanced title lines) is pure and shared with the PDF writer.
+"""
+from __future__ import annotations
+
+import io
+import math
+import os
+import time
+from datetime import datetime, timezone
+
+import docx
+from docx.enum.style import WD_STYLE_TYPE
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Emu, Mm, Pt
+from lxml import etree
+
+from .model import Block, Document, block_role, lead_role
+from .profile import FontFamily, Profile, Role
+
+LANGUAGE = "zh-CN"
+LATIN = "latin"  # the profile's font family for digits and Latin letters
+
+# One paragraph style per block role; the built-in names make Word list headings
+# in its navigation pane.
+STYLES = {
+    "paragraph": "Normal", "title": "Title", "subtitle": "Subtitle", "byline": "Byline",
+    "salutation": "Salutation", "heading1": "Heading 1", "heading2": "Heading 2",
+    "heading3": "Heading 3", "heading4": "Heading 4",
+}
+CUSTOM_STYLES = {"Byline", "Salutation"}
+KEPT_STYLES = {"DefaultParagraphFont", "TableNormal", "NoList"}  # the template's empty defaults
+TITLE_GROUP = ("title", "subtitle", "byline")
+STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+JC = {"left": "left", "center": "center", "justify": "both"}
+
+# --- title lines ------------------------------------------------------------
+
+OPENING = "“‘（《〈「『【([{"
+CLOSING = "，。、；：？！”’）》〉」』】…—,.;:?!)]}"
+SPACES = " \u3000"
+PHRASE_END = "，、：；！？—暨的" + SPACES  # a break after these falls between phrases
+MISBREAK_COST = 9  # a break inside a phrase is worth unbalancing two lines by 2 characters each
+
+
+def _breakable(text: str) -> list[bool]:
+    """ok[j]: may a line end between text[j-1] and text[j]?"""
+    ok = [False] * (len(text) + 1)
+    depth = 0
+    for j in range(1, len(text)):
+        prev, nxt = text[j - 1], text[j]
+        depth += (prev == "《") - (prev == "》")
+        ascii_run = prev.isascii() and nxt.isascii() and not prev.isspace() and not nxt.isspace()
+        ok[j] = depth <= 0 and prev not in OPENING and nxt not in CLOSING and not ascii_run
+    return ok
+
+
+def _best_split(text: str, n: int, max_chars: int, ok: list[bool]) -> list[str] | None:
+    """The cheapest split into n lines, or None; cost = squared distance from equal lengths."""
+    ideal = len(text) / n
+    best = {0: (0.0, [])}  # end position -> (cost, lines) with k lines so far
+    for k in range(n):
+        reached = {}
+        for i, (cost, lines) in best.items():
+            for j in range(i + 2, min(len(text), i + max_chars) + 1):
+                line = text[i:j].strip(SPACES)
+                if (j < len(text) and not ok[j]) or len(line) < 2:
+                    continue
+                # The tiny k-weighted term breaks ties towards longer earlier lines.
+                c = cost + (len(line) - ideal) ** 2 + k * len(line) * 1e-4
+                if j < len(text) and text[j - 1] not in PHRASE_END:
+                    c += MISBREAK_COST
+                if j not in reached or c < reached[j][0]:
+                    reached[j] = (c, lines + [line])
+        best = reached
+    return best[len(text)][1] if len(text) in best else None
+
+
+def split_title(text: str, max_chars: int) -> list[str]:
+    """Split a title into the fewest lines of at most max_chars, as equal as possible.
+
+    No line is a single character; no break falls inside 《…》, inside a run of ASCII
+    letters and digits, before a closing mark or after an opening one. Breaks after a
+    space, punctuation, 暨 or 的 are preferred. When two splits balance equally, the
+    earlier lines are the longer ones.
+    """
+    text = text.strip(SPACES)
+    if len(text) <= max_chars:
+        return [text]
+    # If no split obeys the marks (a 《…》 longer than a line), only the lengths count.
+    for ok in (_breakable(text), [True] * (len(text) + 1)):
+        for n in range(math.ceil(len(text) / max_chars), len(text) // 2 + 1):
+            lines = _best_split(text, n, max_chars, ok)
+            if lines:
+                return lines
+    return [text]
+
+
+# --- XML helpers --------------------------------------------------------------
+
+def _el(tag: str, **attrs) -> etree._Element:
+    """A w: element with w: attributes: _el("jc", val="both") -> <w:jc w:val="both"/>."""
+    el = OxmlElement(f"w:{tag}")
+    for name, value in attrs.items():
+        el.set(qn(f"w:{name}"), str(value))
+    return el
+
+
+def _twips(pt: float) -> int:
+    return round(pt * 20)
+
+
+def _fonts(east: FontFamily, latin: FontFamily) -> etree._Element:
+    # hint="eastAsia" keeps “”‘’…— (shared by both scripts) in the Chinese font.
+    return _el("rFonts", ascii=latin.word, hAnsi=latin.word, cs=latin.word, eastAsia=east.word,
+               hint="eastAsia")
+
+
+def _rpr(east: FontFamily, latin: FontFamily, size_pt: float | None = None, bold: bool = False,
+         spacing_pt: float | None = None, lang: bool = False) -> etree._Element:
+    """A w:rPr, children in schema order."""
+    rpr = _el("rPr")
+    rpr.append(_fonts(east, latin))
+    if bold:
+        rpr.extend([_el("b"), _el("bCs")])
+    if spacing_pt is not None:
+        rpr.append(_el("spacing", val=_twips(spacing_pt)))
+    if size_pt is not None:  # half-points
+        rpr.extend([_el("sz", val=round(size_pt * 2)), _el("szCs", val=round(size_pt * 2))])
+    if lang:
+        rpr.append(_el("lang", eastAsia=LANGUAGE))
+    return rpr
+
+
+def _spacing(line_pt: float, after_pt: float = 0) -> etree._Element:
+    return _el("spacing", before=0, after=_twips(after_pt), line=_twips(line_pt), lineRule="exact")
+
+
+def _ind(chars: float, size_pt: float, left_pt: float = 0, right_pt: float = 0) -> etree._Element:
+    # firstLineChars for Word (it scales with the font), firstLine in twips for the rest.
+    return _el("ind", left=_twips(left_pt), right=_twips(right_pt),
+               firstLineChars=round(chars * 100), firstLine=_twips(chars * size_pt))
+
+
+# --- styles -------------------------------------------------------------------
+
+def _style(styles, name: str, ppr: list, rpr: etree._Element):
+    """Rebuild paragraph style `name` from nothing but its name: no template leftovers."""
+    try:
+        style = styles[name]
+    except KeyError:
+        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH, builtin=name not in CUSTOM_STYLES)
+    el = style.element
+    for child in list(el):
+        if child.tag != qn("w:name"):
+            el.remove(child)
+    if name != "Normal":
+        el.extend([_el("basedOn", val="Normal"), _el("next", val="Normal")])
+    el.append(_el("qFormat"))
+    el.append(_el("pPr"))
+    el.pPr.extend(ppr)
+    el.append(rpr)
+    return style
+
+
+def _role_style(styles, profile: Profile, role: Role) -> None:
+    pitch = profile.grid.line_pitch_pt
+    ppr = [_el("keepNext")] if role.outline_level else []
+    # The grid must not space out Latin/digits from Chinese: lines keep 28 characters.
+    ppr += [_el("autoSpaceDE", val=0), _el("autoSpaceDN", val=0)] if role.name == "paragraph" else []
+    ppr += [_spacing(pitch), _ind(role.indent_chars, role.size_pt), _el("jc", val=JC[role.align])]
+    if role.outline_level:  # w:outlineLvl counts from 0
+        ppr.append(_el("outlineLvl", val=role.outline_level - 1))
+    body = role.name == "paragraph"
+    rpr = _rpr(profile.font(role.name), profile.fonts[LATIN], role.size_pt, role.bold,
+               spacing_pt=profile.grid.docx_char_spacing_pt if body else None, lang=body)
+    _style(styles, STYLES[role.name], ppr, rpr)
+
+
+def _footer_style(styles, profile: Profile) -> None:
+    num = profile.page_number
+    song = profile.fonts[num.font]
+    ppr = [_el("snapToGrid", val=0), _spacing(num.size_pt), _ind(0, num.size_pt)]
+    _style(styles, "Footer", ppr, _rpr(song, song, num.size_pt, spacing_pt=0))
+
+
+def _setup_styles(d, profile: Profile) -> None:
+    root = d.styles.element
+    body = profile.body
+    latin = profile.fonts[LATIN]
+    defaults = root.find(qn("w:docDefaults"))
+    defaults.clear()
+    defaults.append(_el("rPrDefault"))
+    defaults[0].append(_rpr(profile.font(body.name), latin, body.size_pt, lang=True))
+    defaults.append(_el("pPrDefault"))
+    defaults[1].append(_el("pPr"))
+    defaults[1][0].append(_spacing(profile.grid.line_pitch_pt))
+    for style in root.findall(qn("w:style")):
+        if style.get(qn("w:styleId")) not in KEPT_STYLES | {"Normal"}:
+            root.remove(style)
+    _role_style(d.styles, profile, body)  # Normal first: the others are based on it
+    for role, name in STYLES.items():
+        if name != "Normal":
+            _role_style(d.styles, profile, profile.role(role))
+    _footer_style(d.styles, profile)
+
+
+# --- page, blocks, footers ----------------------------------------------------
+
+def _setup_page(section, profile: Profile) -> None:
+    page, num = profile.page, profile.page_number
+    section.page_width, section.page_height = Mm(page.width_mm), Mm(page.height_mm)
+    section.top_margin, section.bottom_margin = Mm(page.margin_top_mm), Mm(page.margin_bottom_mm)
+    section.left_margin, section.right_margin = Mm(page.margin_left_mm), Mm(page.margin_right_mm)
+    section.gutter = 0
+    # Word puts the bottom of the footer's last line w:footer above the paper edge. The
+    # footer is one line of exact height size_pt, so its top - where "— N —" starts - is
+    # at footer + size_pt; that must be below_text_mm under the text block, whose bottom
+    # edge is margin_bottom_mm above the paper edge.
+    section.footer_distance = Emu(Mm(page.margin_bottom_mm - num.below_text_mm) - Pt(num.size_pt))
+    grid = section._sectPr.find(qn("w:docGrid"))
+    grid.attrib.clear()
+    # A line-only grid: "linesAndChars" made LibreOffice set 14 characters a line.
+    grid.set(qn("w:type"), "lines")
+    grid.set(qn("w:linePitch"), str(_twips(profile.grid.line_pitch_pt)))
+
+
+def _add_run(p, text: str, east: FontFamily, latin: FontFamily, role: Role | None = None):
+    """A run with its fonts set; a role (a lead's) also sets size and weight."""
+    run = p.add_run(text)
+    rpr = _rpr(east, latin, role.size_pt, role.bold) if role else _rpr(east, latin)
+    run._r.insert(0, rpr)
+    return run
+
+
+def _add_block(d, block: Block, profile: Profile, space_after_pt: float):
+    role = block_role(block)
+    p = d.add_paragraph(style=STYLES[role])
+    east, latin = profile.font(role), profile.fonts[LATIN]
+    if block.type == "title":
+        for i, line in enumerate(split_title(block.text, profile.role(role).max_chars_per_line)):
+            run = _add_run(p, "", east, latin)
+            if i:
+                run.add_break()
+            run.add_text(line)
+    elif block.lead:
+        lead = profile.role(lead_role(block.lead))
+        _add_run(p, block.lead, profile.font(lead.name), latin, lead)
+        _add_run(p, block.text[len(block.lead):], east, latin)
+    else:
+        _add_run(p, block.text, east, latin)
+    if space_after_pt:
+        p._p.get_or_add_pPr().append(_spacing(profile.grid.line_pitch_pt, space_after_pt))
+
+
+def _page_number(footer, profile: Profile, odd: bool) -> None:
+    """ "— N —" with a PAGE field: odd pages right, even pages left, one character in."""
+    num = profile.page_number
+    song = profile.fonts[num.font]
+    footer.is_linked_to_previous = False
+    p = footer.paragraphs[0]  # the template footer's one empty paragraph
+    p.style = "Footer"  # by name: python-docx gives the built-in style the id "footer"
+    indent = num.indent_chars * num.size_pt
+    p._p.get_or_add_pPr().extend([
+        _ind(0, num.size_pt, left_pt=0 if odd else indent, right_pt=indent if odd else 0),
+        _el("jc", val="right" if odd else "left"),
+    ])
+    before, after = num.format.split("{n}")
+    _add_run(p, before, song, song)
+    number = _add_run(p, "1", song, song)  # the field's cached result, until it updates
+    field = _el("fldSimple", instr=" PAGE ")
+    p._p.replace(number._r, field)
+    field.append(number._r)
+    _add_run(p, after, song, song)
+
+
+# --- package ------------------------------------------------------------------
+
+def _font_table(d, profile: Profile) -> None:
+    """Only the fonts used, each with the alternate name Word falls back to."""
+    used = {r.font for r in profile.roles.values()} | {profile.page_number.font, LATIN}
+    root = _el("fonts")
+    for key in sorted(used):
+        font = profile.fonts[key]
+        entry = _el("font", name=font.word)
+        # charset 86 (GB2312) tells Word that the font is Chinese.
+        entry.extend([_el("altName", val=font.word_alt), _el("charset", val="00" if key == LATIN else "86"),
+                      _el("family", val="roman" if key == LATIN else "auto"), _el("pitch", val="variable")])
+        root.append(entry)
+    part = d.part.part_related_by(RT.FONT_TABLE)
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _timestamp() -> datetime:
+    """SOURCE_DATE_EPOCH if set (reproducible builds), else now; naive UTC as python-docx wants."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    seconds = int(epoch) if epoch and epoch.strip().isdigit() else time.time()
+    return datetime.fromtimestamp(seconds, timezone.utc).replace(tzinfo=None)
+
+
+def _properties(d, doc: Document) -> None:
+    core = d.core_properties
+    for name in ("subject", "keywords", "comments", "category", "content_status", "identifier",
+                 "version", "last_modified_by"):
+        setattr(core, name, "")
+    core.title, core.author, core.language = doc.title, doc.author, LANGUAGE
+    core.created = core.modified = _timestamp()
+    core.revision = 1
+
+
+def _drop_leftovers(d) -> None:
+    """The template's thumbnail, its Word 2010 copy of the styles, and its preview flag."""
+    package = d.part.package
+    for rid, rel in list(package.rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            del package.rels[rid]
+    for rid, rel in list(d.part.rels.items()):
+        if rel.reltype == STYLES_WITH_EFFECTS:
+            d.part.drop_rel(rid)
+    d.settings.element.remove_all("w:savePreviewPicture")
+    d.settings.odd_and_even_pages_header_footer = True
+
+
+def render_docx(doc: Document, profile: Profile) -> bytes:
+    """The .docx file of `doc`, typeset by `profile`."""
+    d = docx.Document()
+    _drop_leftovers(d)
+    _setup_styles(d, profile)
+    section = d.sections[0]
+    _setup_page(section, profile)
+    group = 0  # the title group: the title, subtitle and bylines the speech opens with
+    while group < len(doc.blocks) and doc.blocks[group].type in TITLE_GROUP:
+        group += 1
+    blank = profile.role("title").space_after_lines * profile.grid.line_pitch_pt
+    for i, block in enumerate(doc.blocks):
+        _add_block(d, block, profile, blank if i == group - 1 else 0)
+    _page_number(section.footer, profile, odd=True)
+    _page_number(section.even_page_footer, profile, odd=False)
+    _font_table(d, profile)
+    _properties(d, doc)
+    out = io.BytesIO()
+    d.save(out)
+    return out.getvalue()
