@@ -19,7 +19,8 @@ from statistics import median
 from .model import Removal
 from .patterns import CJK, heading_level, is_sentence
 
-INDENT = " \t\u3000\u00a0\u2002\u2003\u200b\ufeff"
+INDENT = " \t\u3000\u00a0\u2002\u2003"  # what a paragraph's indentation is made of
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width characters left at line ends by copying
 
 
 @dataclass(frozen=True)
@@ -56,16 +57,15 @@ def fix_punctuation(text: str) -> str:
 
 def clean_lines(text: str) -> tuple[list[Line], list[Removal]]:
     """Tidy every line; drop blank lines, page marks and running headers (the latter two recorded)."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    raw = text.split("\n")
+    # str.splitlines: every Unicode line boundary (CR, LF, CRLF, form feed, U+2028 …),
+    # so line numbers agree with any other tool that reads the file as lines.
+    raw = text.removeprefix("\ufeff").splitlines()
     lines: list[Line] = []
     removed: list[Removal] = []
     blank = True
     broke = False
     for no, original in enumerate(raw, 1):
-        content = original.strip(INDENT + "\v")
+        content = original.strip().strip(INVISIBLE).strip()
         if not content:
             blank = True
             continue

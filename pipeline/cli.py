@@ -13,7 +13,7 @@ import traceback
 from pathlib import Path
 
 from . import __version__
-from .convert import ConvertError, convert_file, read_file
+from .convert import ConvertError, add_font_warnings, convert_file, read_file
 from .profile import DEFAULT_PROFILE, ProfileError, load_profile
 from .strip import RulesError, load_rules
 
@@ -25,6 +25,8 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--encoding", help="read the input in this encoding instead of detecting it (e.g. gb18030)")
     common.add_argument("--rules", action="append", default=[], metavar="FILE",
                         help="an extra promotion-rules TOML file (repeatable), added to the built-in rules")
+    common.add_argument("--profile", type=Path, default=DEFAULT_PROFILE, metavar="TOML",
+                        help="layout profile (default: GB/T 9704-2012)")
     common.add_argument("--debug", action="store_true", help="show a traceback on failure")
 
     p = argparse.ArgumentParser(prog="python -m pipeline",
@@ -40,8 +42,6 @@ def _parser() -> argparse.ArgumentParser:
                           description="Convert each speech FILE to DIR/NAME.docx and DIR/NAME.pdf.")
     conv.add_argument("files", type=Path, nargs="+", metavar="FILE")
     conv.add_argument("-o", "--output", type=Path, required=True, metavar="DIR", help="output folder")
-    conv.add_argument("--profile", type=Path, default=DEFAULT_PROFILE, metavar="TOML",
-                      help="layout profile (default: GB/T 9704-2012)")
     conv.add_argument("--format", choices=("docx", "pdf", "both"), default="both", help="what to write")
     return p
 
@@ -50,12 +50,12 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)  # exits 2 on a usage error
     try:
         rules = load_rules(tuple(args.rules))
-        profile = load_profile(args.profile) if args.command == "convert" else None
+        profile = load_profile(args.profile)
     except (RulesError, ProfileError) as e:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_USAGE
     if args.command == "inspect":
-        return _inspect(args, rules)
+        return _inspect(args, rules, profile)
     return _convert(args, rules, profile)
 
 
@@ -65,9 +65,10 @@ def _fail(path: Path, error: Exception, debug: bool) -> None:
     print(f"{path}: error: {error}", file=sys.stderr)
 
 
-def _inspect(args, rules) -> int:
+def _inspect(args, rules, profile) -> int:
     try:
         doc = read_file(args.file, encoding=args.encoding, rules=rules)
+        add_font_warnings(doc, profile)
     except Exception as e:  # noqa: BLE001 — every failure becomes one clear line
         _fail(args.file, e, args.debug)
         return EXIT_FAILED

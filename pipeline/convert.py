@@ -52,12 +52,22 @@ def read_file(path: Path, encoding: str | None = None, rules: Rules | None = Non
     return read_speech(raw, str(path), encoding=encoding, rules=rules)
 
 
+def add_font_warnings(document: Document, profile: Profile) -> None:
+    """Warn about characters no installed font of the profile can draw (the PDF prints them as □)."""
+    from .render_pdf import missing_characters
+    missing = missing_characters(document, profile)
+    if missing:
+        document.warnings.append("no installed font can draw these characters (printed as □ in the PDF): "
+                                 + " ".join(f"{ch} (U+{ord(ch):04X})" for ch in missing))
+
+
 def render(document: Document, profile: Profile, fmt: str) -> bytes:
     """The bytes of one output format; renderers are imported only when needed."""
     if fmt == "docx":
         from .render_docx import render_docx
         return render_docx(document, profile)
     from .render_pdf import render_pdf
+    add_font_warnings(document, profile)
     return render_pdf(document, profile)
 
 

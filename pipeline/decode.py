@@ -1,8 +1,8 @@
 """Stage 1, decode: bytes to text, naming the encoding, never silently wrong.
 
 Order of evidence: a byte-order mark; strict UTF-8 (random GBK bytes almost never
-pass it); UTF-16 without a mark, recognised by its NUL bytes; strict GB18030 when
-the result reads as Chinese text. Only when all of those fail is charset-normalizer
+pass it); strict GB18030 when the result reads as Chinese text; UTF-16 without a
+mark, in the byte order under which it reads as text. Only when all of those fail is charset-normalizer
 (a maintained detector) asked, and its answer is reported as a guess in warnings.
 """
 from __future__ import annotations
@@ -43,17 +43,17 @@ def _readable_share(text: str) -> float:
     return len(READABLE.findall(sample)) / max(1, len(sample))
 
 
-def _utf16_without_bom(raw: bytes) -> str | None:
-    """'utf-16-le' or 'utf-16-be' when NULs sit in every other byte, as in UTF-16 text."""
-    sample = raw[:4096]
-    if len(sample) < 4 or len(sample) % 2:
+def _utf16_without_bom(raw: bytes) -> tuple[str, str] | None:
+    """UTF-16 text without a byte-order mark: the byte order under which it reads as text."""
+    if len(raw) % 2:
         return None
-    even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    half = len(sample) // 2
-    if odd > 0.3 * half and even < 0.05 * half:
-        return "utf-16-le"
-    if even > 0.3 * half and odd < 0.05 * half:
-        return "utf-16-be"
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            text = raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if _readable_share(text) >= 0.95:
+            return text, codec
     return None
 
 
@@ -84,23 +84,22 @@ def decode(raw: bytes, encoding: str | None = None) -> Decoded:
     except UnicodeDecodeError:
         pass
 
-    utf16 = _utf16_without_bom(raw)
-    if utf16:
+    if b"\x00" not in raw[:20000]:
         try:
-            return _checked(raw.decode(utf16), "utf-16",
-                            [f"encoding guessed as {utf16} (no byte-order mark); use --encoding to force another"])
+            text = raw.decode("gb18030")
+            if _readable_share(text) >= 0.95:
+                return _checked(text, "gb18030")
         except UnicodeDecodeError:
             pass
 
+    utf16 = _utf16_without_bom(raw)
+    if utf16:
+        text, codec = utf16
+        return _checked(text, "utf-16", [f"encoding guessed as {codec} (no byte-order mark); "
+                                         "use --encoding to force another"])
+
     if b"\x00" in raw:
         raise DecodeError("not a text file: it contains NUL bytes")
-
-    try:
-        text = raw.decode("gb18030")
-        if _readable_share(text) >= 0.95:
-            return _checked(text, "gb18030")
-    except UnicodeDecodeError:
-        pass
 
     return _guess(raw)
 

@@ -25,9 +25,10 @@ class Block:
             raise ValueError("a lead must be a prefix of its paragraph")
 
     def to_json(self) -> dict:
-        out = {"type": self.type, "text": self.text}
+        out = {"type": self.type}
         if self.type == "heading":
             out["level"] = self.level
+        out["text"] = self.text
         if self.lead:
             out["lead"] = self.lead
         return out

@@ -7,12 +7,11 @@ stays editable in Word: headings are real "Heading N" styles with outline levels
 
 The python-docx default template is cleaned on the way: its US Letter page, theme
 fonts, coloured headings, unused styles, thumbnail and "python-docx" metadata go.
-`split_title` (balanced title lines) is pure and shared with the PDF writer.
+Titles are split into balanced lines by titles.split_title, as in the PDF.
 """
 from __future__ import annotations
 
 import io
-import math
 import os
 import time
 from datetime import datetime, timezone
@@ -26,9 +25,11 @@ from docx.shared import Emu, Mm, Pt
 from lxml import etree
 
 from .model import Block, Document, block_role, lead_role
-from .profile import FontFamily, Profile, Role
+from .profile import MM, FontFamily, Profile, Role
+from .titles import split_title
 
 LANGUAGE = "zh-CN"
+SUBJECT = "讲话稿"  # as in the PDF's metadata
 LATIN = "latin"  # the profile's font family for digits and Latin letters
 
 # One paragraph style per block role; the built-in names make Word list headings
@@ -43,68 +44,6 @@ KEPT_STYLES = {"DefaultParagraphFont", "TableNormal", "NoList"}  # the template'
 TITLE_GROUP = ("title", "subtitle", "byline")
 STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 JC = {"left": "left", "center": "center", "justify": "both"}
-
-# --- title lines ------------------------------------------------------------
-
-OPENING = "“‘（《〈「『【([{"
-CLOSING = "，。、；：？！”’）》〉」』】…—,.;:?!)]}"
-SPACES = " \u3000"
-PHRASE_END = "，、：；！？—暨的" + SPACES  # a break after these falls between phrases
-MISBREAK_COST = 9  # a break inside a phrase is worth unbalancing two lines by 2 characters each
-
-
-def _breakable(text: str) -> list[bool]:
-    """ok[j]: may a line end between text[j-1] and text[j]?"""
-    ok = [False] * (len(text) + 1)
-    depth = 0
-    for j in range(1, len(text)):
-        prev, nxt = text[j - 1], text[j]
-        depth += (prev == "《") - (prev == "》")
-        ascii_run = prev.isascii() and nxt.isascii() and not prev.isspace() and not nxt.isspace()
-        ok[j] = depth <= 0 and prev not in OPENING and nxt not in CLOSING and not ascii_run
-    return ok
-
-
-def _best_split(text: str, n: int, max_chars: int, ok: list[bool]) -> list[str] | None:
-    """The cheapest split into n lines, or None; cost = squared distance from equal lengths."""
-    ideal = len(text) / n
-    best = {0: (0.0, [])}  # end position -> (cost, lines) with k lines so far
-    for k in range(n):
-        reached = {}
-        for i, (cost, lines) in best.items():
-            for j in range(i + 2, min(len(text), i + max_chars) + 1):
-                line = text[i:j].strip(SPACES)
-                if (j < len(text) and not ok[j]) or len(line) < 2:
-                    continue
-                # The tiny k-weighted term breaks ties towards longer earlier lines.
-                c = cost + (len(line) - ideal) ** 2 + k * len(line) * 1e-4
-                if j < len(text) and text[j - 1] not in PHRASE_END:
-                    c += MISBREAK_COST
-                if j not in reached or c < reached[j][0]:
-                    reached[j] = (c, lines + [line])
-        best = reached
-    return best[len(text)][1] if len(text) in best else None
-
-
-def split_title(text: str, max_chars: int) -> list[str]:
-    """Split a title into the fewest lines of at most max_chars, as equal as possible.
-
-    No line is a single character; no break falls inside 《…》, inside a run of ASCII
-    letters and digits, before a closing mark or after an opening one. Breaks after a
-    space, punctuation, 暨 or 的 are preferred. When two splits balance equally, the
-    earlier lines are the longer ones.
-    """
-    text = text.strip(SPACES)
-    if len(text) <= max_chars:
-        return [text]
-    # If no split obeys the marks (a 《…》 longer than a line), only the lengths count.
-    for ok in (_breakable(text), [True] * (len(text) + 1)):
-        for n in range(math.ceil(len(text) / max_chars), len(text) // 2 + 1):
-            lines = _best_split(text, n, max_chars, ok)
-            if lines:
-                return lines
-    return [text]
-
 
 # --- XML helpers --------------------------------------------------------------
 
@@ -170,18 +109,21 @@ def _style(styles, name: str, ppr: list, rpr: etree._Element):
     el.append(_el("pPr"))
     el.pPr.extend(ppr)
     el.append(rpr)
-    return style
 
 
 def _role_style(styles, profile: Profile, role: Role) -> None:
-    pitch = profile.grid.line_pitch_pt
+    body = role.name == "paragraph"
     ppr = [_el("keepNext")] if role.outline_level else []
-    # The grid must not space out Latin/digits from Chinese: lines keep 28 characters.
-    ppr += [_el("autoSpaceDE", val=0), _el("autoSpaceDN", val=0)] if role.name == "paragraph" else []
-    ppr += [_spacing(pitch), _ind(role.indent_chars, role.size_pt), _el("jc", val=JC[role.align])]
+    if body:
+        # No widow control: it would leave pages of 21 lines. overflowPunct=1 is Word's
+        # default (punctuation may hang), written out because LibreOffice reads it the
+        # other way round: 1 stops its hanging, which drops hanging commas at page breaks.
+        ppr += [_el("widowControl", val=0), _el("overflowPunct", val=1),
+                _el("autoSpaceDE", val=0), _el("autoSpaceDN", val=0)]  # no extra space around Latin
+    ppr += [_spacing(profile.grid.line_pitch_pt), _ind(role.indent_chars, role.size_pt),
+            _el("jc", val=JC[role.align])]
     if role.outline_level:  # w:outlineLvl counts from 0
         ppr.append(_el("outlineLvl", val=role.outline_level - 1))
-    body = role.name == "paragraph"
     rpr = _rpr(profile.font(role.name), profile.fonts[LATIN], role.size_pt, role.bold,
                spacing_pt=profile.grid.docx_char_spacing_pt if body else None, lang=body)
     _style(styles, STYLES[role.name], ppr, rpr)
@@ -198,13 +140,13 @@ def _setup_styles(d, profile: Profile) -> None:
     root = d.styles.element
     body = profile.body
     latin = profile.fonts[LATIN]
+    rpr_default, ppr_default, ppr = _el("rPrDefault"), _el("pPrDefault"), _el("pPr")
+    rpr_default.append(_rpr(profile.font(body.name), latin, body.size_pt, lang=True))
+    ppr.append(_spacing(profile.grid.line_pitch_pt))
+    ppr_default.append(ppr)
     defaults = root.find(qn("w:docDefaults"))
-    defaults.clear()
-    defaults.append(_el("rPrDefault"))
-    defaults[0].append(_rpr(profile.font(body.name), latin, body.size_pt, lang=True))
-    defaults.append(_el("pPrDefault"))
-    defaults[1].append(_el("pPr"))
-    defaults[1][0].append(_spacing(profile.grid.line_pitch_pt))
+    defaults.clear()  # the template's theme fonts and 11 pt Calibri
+    defaults.extend([rpr_default, ppr_default])
     for style in root.findall(qn("w:style")):
         if style.get(qn("w:styleId")) not in KEPT_STYLES | {"Normal"}:
             root.remove(style)
@@ -222,12 +164,11 @@ def _setup_page(section, profile: Profile) -> None:
     section.page_width, section.page_height = Mm(page.width_mm), Mm(page.height_mm)
     section.top_margin, section.bottom_margin = Mm(page.margin_top_mm), Mm(page.margin_bottom_mm)
     section.left_margin, section.right_margin = Mm(page.margin_left_mm), Mm(page.margin_right_mm)
-    section.gutter = 0
-    # Word puts the bottom of the footer's last line w:footer above the paper edge. The
-    # footer is one line of exact height size_pt, so its top - where "— N —" starts - is
-    # at footer + size_pt; that must be below_text_mm under the text block, whose bottom
-    # edge is margin_bottom_mm above the paper edge.
-    section.footer_distance = Emu(Mm(page.margin_bottom_mm - num.below_text_mm) - Pt(num.size_pt))
+    # GB/T 9704 7.5: the em dashes of "— N —" lie below_text_mm under the text block,
+    # whose bottom edge is margin_bottom_mm above the paper edge. Word puts the bottom
+    # of the footer's one line (exact height size_pt) w:footer above the paper edge, and
+    # an em dash sits at the middle of that line: so footer = edge-to-dash - size_pt / 2.
+    section.footer_distance = Emu(Mm(page.margin_bottom_mm - num.below_text_mm) - Pt(num.size_pt / 2))
     grid = section._sectPr.find(qn("w:docGrid"))
     grid.attrib.clear()
     # A line-only grid: "linesAndChars" made LibreOffice set 14 characters a line.
@@ -243,12 +184,14 @@ def _add_run(p, text: str, east: FontFamily, latin: FontFamily, role: Role | Non
     return run
 
 
-def _add_block(d, block: Block, profile: Profile, space_after_pt: float):
+def _add_block(d, block: Block, profile: Profile, space_after_pt: float) -> None:
     role = block_role(block)
     p = d.add_paragraph(style=STYLES[role])
     east, latin = profile.font(role), profile.fonts[LATIN]
     if block.type == "title":
-        for i, line in enumerate(split_title(block.text, profile.role(role).max_chars_per_line)):
+        title = profile.role(role)  # without a limit: as many characters as fill the block
+        max_chars = title.max_chars_per_line or int(profile.page.text_width_mm * MM // title.size_pt)
+        for i, line in enumerate(split_title(block.text, max_chars)):
             run = _add_run(p, "", east, latin)
             if i:
                 run.add_break()
@@ -256,7 +199,8 @@ def _add_block(d, block: Block, profile: Profile, space_after_pt: float):
     elif block.lead:
         lead = profile.role(lead_role(block.lead))
         _add_run(p, block.lead, profile.font(lead.name), latin, lead)
-        _add_run(p, block.text[len(block.lead):], east, latin)
+        if block.text != block.lead:
+            _add_run(p, block.text[len(block.lead):], east, latin)
     else:
         _add_run(p, block.text, east, latin)
     if space_after_pt:
@@ -310,24 +254,34 @@ def _timestamp() -> datetime:
 
 def _properties(d, doc: Document) -> None:
     core = d.core_properties
-    for name in ("subject", "keywords", "comments", "category", "content_status", "identifier",
-                 "version", "last_modified_by"):
+    for name in ("keywords", "comments", "category", "content_status", "identifier", "version", "last_modified_by"):
         setattr(core, name, "")
+    core.subject = SUBJECT
     core.title, core.author, core.language = doc.title, doc.author, LANGUAGE
     core.created = core.modified = _timestamp()
     core.revision = 1
 
 
+APP_PROPERTIES = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                  '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+                  '<Application>pipeline</Application></Properties>')
+
+
 def _drop_leftovers(d) -> None:
-    """The template's thumbnail, its Word 2010 copy of the styles, and its preview flag."""
+    """The template's thumbnail, "Microsoft Macintosh Word" app properties, bibliography
+    stub (customXml), unused numbering, Word 2010 copy of the styles, preview flag and
+    Japanese language."""
     package = d.part.package
     for rid, rel in list(package.rels.items()):
         if rel.reltype == RT.THUMBNAIL:
             del package.rels[rid]
+        elif rel.reltype == RT.EXTENDED_PROPERTIES:
+            rel.target_part._blob = APP_PROPERTIES.encode("utf-8")
     for rid, rel in list(d.part.rels.items()):
-        if rel.reltype == STYLES_WITH_EFFECTS:
+        if rel.reltype in (STYLES_WITH_EFFECTS, RT.CUSTOM_XML, RT.NUMBERING):
             d.part.drop_rel(rid)
     d.settings.element.remove_all("w:savePreviewPicture")
+    d.settings.element.find(qn("w:themeFontLang")).set(qn("w:eastAsia"), LANGUAGE)
     d.settings.odd_and_even_pages_header_footer = True
 
 

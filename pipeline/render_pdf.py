@@ -20,8 +20,10 @@ lines of justified roles are stretched flush to both edges, a paragraph's last l
 keeps natural spacing; headings stay with the next paragraph.
 
 Fonts: each character is drawn by the first font of its role's fallback chain whose
-character map has it; a character no font has is reported by `missing_characters`
-and drawn as REPLACEMENT. Fonts are embedded as TrueType subsets.
+character map has it (then the Latin chain, for symbols such as € only it has); a
+character no font has is reported by `missing_characters` and drawn as REPLACEMENT.
+Fonts are embedded as TrueType subsets. Titles are split with titles.split_title,
+so the PDF and the Word file break them alike.
 
 The PDF: outline entries for the title (level 0) and every heading, nested under the
 title (heading N at level N, or N - 1 without a title, never skipping a level);
@@ -31,12 +33,13 @@ so the same input gives the same bytes.
 from __future__ import annotations
 
 import io
-import math
 import re
-from dataclasses import dataclass, field, replace
+import struct
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen.canvas import Canvas
@@ -44,6 +47,7 @@ from reportlab.pdfgen.canvas import Canvas
 from .fonts import find_fonts
 from .model import Block, Document, block_role, lead_role
 from .profile import MM, FontFamily, Profile, Role
+from .titles import split_title  # the same balanced title lines as the Word file
 
 CREATOR = "pipeline"
 SUBJECT = "讲话稿"
@@ -59,7 +63,7 @@ NO_END = frozenset("“‘（《〈「『【〔〖〘〚｛［([{")
 # Tokens: a space, a run of Latin letters/digits/ASCII signs (never split), or one character.
 _LATIN = "!-~À-ÖØ-öø-ɏ"  # ASCII and Latin letters, but not × ÷
 _TOKEN = re.compile(rf"[^\S\u3000]|[{_LATIN}]+|.", re.S)
-_IS_LATIN = re.compile(rf"[{_LATIN}\s]")
+_IN_LATIN_FONT = re.compile(rf"[{_LATIN}]|[^\S\u3000]")  # and spaces, but not the ideographic one
 
 
 # --- fonts -------------------------------------------------------------------------------
@@ -86,7 +90,7 @@ _LOADED: dict[tuple[str, int], Font | None] = {}  # per process: fonts load and 
 def _load(path: str, index: int) -> Font | None:
     key = (path, index)
     if key not in _LOADED:
-        name = f"{Path(path).stem}-{index}"
+        name = f"{Path(path).stem}-{index}-{len(_LOADED)}"  # unique even for equal file names
         try:
             tt = TTFont(name, path, subfontIndex=index)
         except (TTFError, OSError):  # e.g. CFF "postscript outlines are not supported": skip it
@@ -100,22 +104,50 @@ def _load(path: str, index: int) -> Font | None:
 
 
 class FontChain:
-    """One font family's usable installed fonts in fallback order, with a per-character cache."""
+    """Font families' usable installed fonts in fallback order, with a per-character cache.
 
-    def __init__(self, family: FontFamily):
-        self.fonts = [f for f in (_load(ff.path, ff.index) for ff in find_fonts(family.candidates)) if f]
-        if not self.fonts:
+    Fonts load on demand: parsing a CJK font takes a tenth of a second, and most text
+    never needs the fallbacks.
+    """
+
+    def __init__(self, *families: FontFamily):
+        self.families = families
+        self._files = [ff for family in families for ff in find_fonts(family.candidates)]
+        self._next = 0  # the next file of _files to load
+        self._loaded: list[Font] = []
+        self._picks: dict[str, Font | None] = {}
+
+    def _load_next(self) -> bool:
+        """Load the next usable font of the chain; False when there is none left."""
+        while self._next < len(self._files):
+            ff = self._files[self._next]
+            self._next += 1
+            font = _load(ff.path, ff.index)
+            if font and font not in self._loaded:
+                self._loaded.append(font)
+                return True
+        return False
+
+    @property
+    def first(self) -> Font:
+        """The chain's first usable font: the role's own face."""
+        if not self._loaded and not self._load_next():
+            family = self.families[0]
             raise RuntimeError(f"no usable font installed for [fonts.{family.key}]: "
                                f"tried {', '.join(family.candidates)}")
-        self._picks: dict[str, Font | None] = {}
+        return self._loaded[0]
 
     def pick(self, ch: str) -> Font | None:
         """The first font that has `ch`, or None."""
-        try:
-            return self._picks[ch]
-        except KeyError:
-            font = self._picks[ch] = next((f for f in self.fonts if ord(ch) in f.cmap), None)
-            return font
+        if ch not in self._picks:
+            self.first  # noqa: B018 — raises when the chain has no font at all
+            cp, i = ord(ch), 0
+            while i < len(self._loaded) or self._load_next():
+                if cp in self._loaded[i].cmap:
+                    break
+                i += 1
+            self._picks[ch] = self._loaded[i] if i < len(self._loaded) else None
+        return self._picks[ch]
 
     def glyph(self, ch: str, missing: dict) -> tuple[str, Font]:
         """What to draw for `ch` and with which font; a character no font has goes into `missing`
@@ -125,30 +157,36 @@ class FontChain:
             return ch, font
         missing[ch] = None
         box = self.pick(REPLACEMENT)
-        return (REPLACEMENT, box) if box else (ch, self.fonts[0])
+        return (REPLACEMENT, box) if box else (ch, self.first)
 
 
 @lru_cache(maxsize=None)
-def font_chain(family: FontFamily) -> FontChain:
-    return FontChain(family)
+def font_chain(*families: FontFamily) -> FontChain:
+    return FontChain(*families)
 
 
 def _chain_for(ch: str, role: Role, profile: Profile) -> FontChain:
-    """Digits, Latin and spaces use the Latin font; everything else the role's font."""
-    key = LATIN_FONT if _IS_LATIN.match(ch) and ch != "\u3000" else role.font
-    return font_chain(profile.fonts[key])
+    """Digits, Latin and spaces use the Latin font; everything else the role's font, then the
+    Latin font for symbols only it has (€, ™)."""
+    latin = profile.fonts[LATIN_FONT]
+    if _IN_LATIN_FONT.match(ch):
+        return font_chain(latin)
+    return font_chain(profile.fonts[role.font], latin)
 
 
 @lru_cache(maxsize=None)
 def _ink_middle(font: Font, ch: str) -> float:
-    """Vertical middle of `ch`'s outline above the baseline, in 1/1000 em (TrueType glyf bbox)."""
+    """Vertical middle of `ch`'s outline above the baseline, in 1/1000 em, from the TrueType
+    glyph header's yMin/yMax (read raw: some fonts' glyf tables carry padding fontTools warns about)."""
     from fontTools.ttLib import TTFont as FTFont
 
     ft = FTFont(font.path, fontNumber=font.index, lazy=True)
-    glyph = ft["glyf"][ft.getGlyphName(font.cmap[ord(ch)])]
-    if not getattr(glyph, "numberOfContours", 0):  # blank glyph: use the em box's middle
+    gid = font.cmap[ord(ch)]
+    start, end = ft["loca"][gid], ft["loca"][gid + 1]
+    if start == end:  # a blank glyph: use the em box's middle
         return (font.ascent + font.descent) / 2
-    return (glyph.yMin + glyph.yMax) / 2 * 1000 / ft["head"].unitsPerEm
+    y_min, _, y_max = struct.unpack(">hhh", ft.reader["glyf"][start + 4:start + 10])
+    return (y_min + y_max) / 2 * 1000 / ft["head"].unitsPerEm
 
 
 def _segments(block: Block, profile: Profile) -> list[tuple[str, Role]]:
@@ -239,23 +277,84 @@ class _Geometry:
         return size * self.cell_per_pt
 
 
-def _tokens(segments: list[tuple[str, Role]], profile: Profile, geo: _Geometry,
-            missing: dict) -> list[_Token]:
-    out = []
-    for text, role in segments:
-        size = role.size_pt
-        for t in _TOKEN.findall(text):
-            glyphs = []
+class _Setter:
+    """Sets one document: the geometry, plus what one layout run collects (missing characters)
+    and reuses (tokens: a speech repeats its few hundred characters thousands of times)."""
+
+    def __init__(self, profile: Profile, missing: dict):
+        self.profile, self.geo, self.missing = profile, _Geometry.of(profile), missing
+        self._tokens: dict[tuple[str, str], _Token] = {}
+
+    def token(self, t: str, role: Role) -> _Token:
+        key = (t, role.name)
+        if key not in self._tokens:
+            size, glyphs = role.size_pt, []
             for ch in t:
-                drawn, font = _chain_for(ch, role, profile).glyph(ch, missing)
+                drawn, font = _chain_for(ch, role, self.profile).glyph(ch, self.missing)
                 glyphs.append((drawn, font, font.width(drawn, size)))
-            cell = len(t) == 1 and not _IS_LATIN.match(t) or t == "\u3000"
-            width = geo.cell(size) if cell else sum(g[2] for g in glyphs)
-            if width > geo.width:  # a Latin run longer than a line: the only case it is split
-                out += _tokens([(ch, role) for ch in t], profile, geo, missing)
-                continue
-            out.append(_Token(t, tuple(glyphs), role, width, cell, t.isspace() and not cell))
-    return out
+            cell = len(t) == 1 and not _IN_LATIN_FONT.match(t)
+            width = self.geo.cell(size) if cell else sum(g[2] for g in glyphs)
+            self._tokens[key] = _Token(t, tuple(glyphs), role, width, cell, t.isspace() and not cell)
+        return self._tokens[key]
+
+    def tokens(self, segments: list[tuple[str, Role]]) -> list[_Token]:
+        out = []
+        for text, role in segments:
+            for t in _TOKEN.findall(text):
+                tok = self.token(t, role)
+                if tok.width > self.geo.width:  # a Latin run longer than a line: split it after all
+                    out += [self.token(ch, role) for ch in t]
+                else:
+                    out.append(tok)
+        return out
+
+    def block_lines(self, block: Block) -> list[tuple[list[tuple], float]]:
+        """The block's lines: glyphs (x, char, font, size, bold, natural advance) and the
+        baseline's offset from the top of the line's grid band."""
+        geo, role = self.geo, self.profile.role(block_role(block))
+        size = role.size_pt
+        if role.max_chars_per_line:
+            pieces = [[(t, role)] for t in split_title(block.text, role.max_chars_per_line)]
+        else:
+            pieces = [_segments(block, self.profile)]
+        # The em box of the role's main font sits in the middle of the grid line.
+        main = font_chain(self.profile.fonts[role.font]).first
+        baseline = -geo.pitch / 2 - (main.ascent + main.descent) / 2000 * size
+        indent = role.indent_chars * geo.cell(size) if role.align != "center" else 0
+        out = []
+        for p, segments in enumerate(pieces):
+            first = geo.width - (indent if p == 0 else 0)
+            lines = _break(self.tokens(segments), first, geo.width)
+            for k, line in enumerate(lines):
+                avail = first if k == 0 else geo.width
+                natural = sum(t.width for t in line)
+                x, gap = geo.left + geo.width - avail, 0.0
+                if role.align == "center":
+                    x = geo.left + (geo.width - natural) / 2
+                elif role.align == "justify" and k < len(lines) - 1 and len(line) > 1:
+                    gap = (avail - natural) / (len(line) - 1)
+                out.append((_place(line, x, gap), baseline))
+        return out
+
+    def page_number(self, n: int) -> list[Run]:
+        """ "— N —" in the page-number font at natural widths; odd pages end one character in
+        from the block's right edge, even pages start one character in from its left edge."""
+        geo, pn = self.geo, self.profile.page_number
+        chain = font_chain(self.profile.fonts[pn.font])
+        glyphs, x = [], 0.0
+        for ch in pn.text(n):
+            drawn, font = chain.glyph(ch, self.missing)
+            natural = font.width(drawn, pn.size_pt)
+            glyphs.append((x, drawn, font, pn.size_pt, False, natural))
+            x += natural
+        indent = pn.indent_chars * pn.size_pt
+        left = geo.left + geo.width - indent - x if n % 2 else geo.left + indent
+        # The standard puts the em-dash line below_text_mm under the block's bottom edge: the
+        # dash's vertical middle (its outline's bbox) goes there, so the baseline is that line
+        # minus the dash's middle height above the baseline.
+        first = next((g for g in glyphs if not g[1].isspace()), glyphs[0])
+        y = geo.bottom - pn.below_text_mm * MM - _ink_middle(first[2], first[1]) * pn.size_pt / 1000
+        return _runs([(left + g[0],) + g[1:] for g in glyphs], y)
 
 
 def _break(tokens: list[_Token], first: float, rest: float) -> list[list[_Token]]:
@@ -269,11 +368,12 @@ def _break(tokens: list[_Token], first: float, rest: float) -> list[list[_Token]
             used += tokens[j].width
             j += 1
         j = max(j, i + 1)  # a token wider than the line still goes somewhere
-        k = j
-        while i + 1 < k < n and (tokens[k].text[0] in NO_START or tokens[k - 1].text[-1] in NO_END):
-            k -= 1
-        if k > i + 1 or j == i + 1:
-            j = k if k < n or j == n else j
+        if j < n:
+            k = j
+            while k > i + 1 and _bad_break(tokens, k):
+                k -= 1
+            if not _bad_break(tokens, k):  # else no break obeys the rules: keep the greedy one
+                j = k
         line = tokens[i:j]
         while line and line[-1].space:  # spaces at a break are not drawn
             line.pop()
@@ -284,16 +384,24 @@ def _break(tokens: list[_Token], first: float, rest: float) -> list[list[_Token]
     return lines
 
 
-def _place(line: list[_Token], x: float, gap: float, size_of_bold) -> list[tuple]:
+def _bad_break(tokens: list[_Token], k: int) -> bool:
+    """Would a break before tokens[k] start a line with a closing mark or end one with an opening mark?"""
+    return tokens[k].text[0] in NO_START or tokens[k - 1].text[-1] in NO_END
+
+
+def _place(line: list[_Token], x: float, gap: float) -> list[tuple]:
     """Glyphs (x, char, font, size, bold, natural advance) of one line, tokens `gap` apart."""
     glyphs = []
     for tok in line:
         size, bold = tok.role.size_pt, tok.role.bold
+        if tok.cell:  # a glyph narrower than its cell (a fallback font's) is centred in it
+            (drawn, font, natural), = tok.glyphs
+            glyphs.append((x + max(0.0, tok.width - natural) / 2, drawn, font, size, bold, natural))
+            x += tok.width + gap
+            continue
         for drawn, font, natural in tok.glyphs:
             glyphs.append((x, drawn, font, size, bold, natural))
             x += natural
-        if tok.cell:  # a cell is wider or narrower than the glyph: the next token starts a cell on
-            x += tok.width - tok.glyphs[0][2]
         x += gap
     return glyphs
 
@@ -301,49 +409,21 @@ def _place(line: list[_Token], x: float, gap: float, size_of_bold) -> list[tuple
 def _runs(glyphs: list[tuple], y: float) -> list[Run]:
     """Merge glyphs into runs: same font, size and weight, and evenly spaced."""
     runs: list[Run] = []
-    last = None  # (font, size, bold, next x at current spacing)
+    chars: list[str] = []
     for x, ch, font, size, bold, natural in glyphs:
-        if runs and last[:3] == (font, size, bold):
-            r = runs[-1]
-            if len(r.text) == 1:  # the second glyph fixes the run's spacing
-                runs[-1] = r = replace(r, text=r.text + ch, char_space=x - r.x - last[4])
-                last = (font, size, bold, x + natural + r.char_space, natural)
+        if chars and (font, size, bold) == style:
+            if len(chars) == 1:  # the second glyph fixes the run's spacing
+                space = x - x0 - advance
+            if abs(x - (x0 + advance + space)) < 1e-6:
+                chars.append(ch)
+                x0, advance = x, natural
                 continue
-            if abs(x - last[3]) < 1e-6:
-                runs[-1] = replace(r, text=r.text + ch)
-                last = (font, size, bold, x + natural + r.char_space, natural)
-                continue
-        runs.append(Run(x, y, ch, font.name, size, 0.0, bold))
-        last = (font, size, bold, x + natural, natural)
+        if chars:
+            runs.append(Run(start, y, "".join(chars), style[0].name, style[1], space, style[2]))
+        chars, style, start, x0, advance, space = [ch], (font, size, bold), x, x, natural, 0.0
+    if chars:
+        runs.append(Run(start, y, "".join(chars), style[0].name, style[1], space, style[2]))
     return runs
-
-
-def _block_lines(block: Block, profile: Profile, geo: _Geometry, missing: dict) -> list[list[Run]]:
-    """The block's lines as runs, y relative to the top of the line's grid band."""
-    role = profile.role(block_role(block))
-    size = role.size_pt
-    indent = role.indent_chars * geo.cell(size)
-    if role.max_chars_per_line:
-        pieces = [[(t, role)] for t in split_title(block.text, role.max_chars_per_line)]
-    else:
-        pieces = [_segments(block, profile)]
-    # The em box of the role's main font sits in the middle of the grid line.
-    main = font_chain(profile.fonts[role.font]).fonts[0]
-    baseline = -geo.pitch / 2 - (main.ascent + main.descent) / 2000 * size
-    out = []
-    for p, segments in enumerate(pieces):
-        first = geo.width - indent if p == 0 and role.align != "center" else geo.width
-        lines = _break(_tokens(segments, profile, geo, missing), first, geo.width)
-        for k, line in enumerate(lines):
-            avail = first if k == 0 else geo.width
-            natural = sum(t.width for t in line)
-            x, gap = geo.left + geo.width - avail, 0.0
-            if role.align == "center":
-                x = geo.left + (geo.width - natural) / 2
-            elif role.align == "justify" and k < len(lines) - 1 and len(line) > 1:
-                gap = (avail - natural) / (len(line) - 1)
-            out.append(_runs(_place(line, x, gap, None), baseline))
-    return out
 
 
 def _keep_with_next(blocks: list[Block], lines: list[list]) -> list[int]:
@@ -352,38 +432,16 @@ def _keep_with_next(blocks: list[Block], lines: list[list]) -> list[int]:
     keep = [0] * len(blocks)
     for i in reversed(range(len(blocks))):
         if blocks[i].type == "heading":
-            nxt = keep[i + 1] or min(1, len(lines[i + 1])) if i + 1 < len(blocks) else 0
+            nxt = (keep[i + 1] or min(1, len(lines[i + 1]))) if i + 1 < len(blocks) else 0
             keep[i] = len(lines[i]) + nxt
     return keep
 
 
-def _page_number(n: int, profile: Profile, geo: _Geometry, missing: dict) -> list[Run]:
-    """ "— N —" in the page-number font at natural widths; odd pages end one character in
-    from the block's right edge, even pages start one character in from its left edge."""
-    pn = profile.page_number
-    chain = font_chain(profile.fonts[pn.font])
-    glyphs, x = [], 0.0
-    for ch in pn.text(n):
-        drawn, font = chain.glyph(ch, missing)
-        natural = font.width(drawn, pn.size_pt)
-        glyphs.append((x, drawn, font, pn.size_pt, False, natural))
-        x += natural
-    indent = pn.indent_chars * pn.size_pt
-    left = geo.left + geo.width - indent - x if n % 2 else geo.left + indent
-    # The standard puts the em-dash line below_text_mm under the block's bottom edge: the
-    # dash's vertical middle (its outline's bbox) goes there, so baseline = that line minus
-    # the dash's middle height above the baseline.
-    first = next((g for g in glyphs if not g[1].isspace()), glyphs[0])
-    y = geo.bottom - pn.below_text_mm * MM - _ink_middle(first[2], first[1]) * pn.size_pt / 1000
-    return _runs([(left + g[0],) + g[1:] for g in glyphs], y)
-
-
-def layout(doc: Document, profile: Profile, missing: dict | None = None) -> list[PageLayout]:
-    """Pages of positioned runs and outline marks. Characters no font has go into `missing`."""
-    missing = {} if missing is None else missing
-    geo = Geometry = _Geometry.of(profile)
-    blocks = doc.blocks
-    lines = [_block_lines(b, profile, geo, missing) for b in blocks]
+def layout(doc: Document, profile: Profile) -> list[PageLayout]:
+    """Pages of positioned runs and outline marks."""
+    setter = _Setter(profile, {})
+    geo, blocks = setter.geo, doc.blocks
+    lines = [setter.block_lines(b) for b in blocks]
     keep = _keep_with_next(blocks, lines)
     has_title = any(b.type == "title" for b in blocks)
     pages = [PageLayout(1)]
@@ -392,64 +450,23 @@ def layout(doc: Document, profile: Profile, missing: dict | None = None) -> list
         role = profile.role(block_role(block))
         if block.type not in ("subtitle", "byline"):  # the title's space follows its whole group
             row, space = row + space, 0
-        if row >= Geometry.lines or (need and row + need > geo.lines >= need and row > 0):
+        if row >= geo.lines or (need and row + need > geo.lines >= need and row > 0):
             pages.append(PageLayout(len(pages) + 1))
             row = 0
         if block.type == "title" or role.outline_level is not None:
             wanted = 0 if block.type == "title" else role.outline_level - (0 if has_title else 1)
-            level = max(0, min(wanted, level + 1))
+            level = max(0, min(wanted, level + 1))  # reportlab allows no skipped level
             pages[-1].marks.append(Mark(block.text, level, geo.top - row * geo.pitch))
-        for line in block_lines:
+        for glyphs, baseline in block_lines:
             if row >= geo.lines:
                 pages.append(PageLayout(len(pages) + 1))
                 row = 0
-            band_top = geo.top - row * geo.pitch
-            pages[-1].runs += [replace(r, y=band_top + r.y) for r in line]
+            pages[-1].runs += _runs(glyphs, geo.top - row * geo.pitch + baseline)
             row += 1
         space = max(space, role.space_after_lines)
     for page in pages:
-        page.runs += _page_number(page.number, profile, geo, missing)
+        page.runs += setter.page_number(page.number)
     return pages
-
-
-# --- titles --------------------------------------------------------------------------------
-
-_TITLE_JOINTS = "的暨和与及、，：；》"  # a title line may well end after these
-
-
-def split_title(text: str, max_chars: int) -> list[str]:
-    """Balanced title lines of at most max_chars characters: as few lines as possible, as
-    equal as possible, preferring breaks after natural joints, never leaving one character
-    alone, never inside 《》 or a Latin/digit run, and obeying the line-breaking rules."""
-    n = len(text)
-    if n <= max_chars:
-        return [text]
-    count = math.ceil(n / max_chars)
-    ideal = n / count
-    depth, ok = 0, [False] * (n + 1)
-    for i, ch in enumerate(text):  # ok[i]: a break between text[i-1] and text[i] is allowed
-        depth += (ch == "《") - (ch == "》")
-        if i + 1 < n:
-            ok[i + 1] = (depth == 0 and text[i + 1] not in NO_START and ch not in NO_END
-                         and not (_IS_LATIN.match(ch) and _IS_LATIN.match(text[i + 1])))
-    ok[n] = True
-    inf = float("inf")
-    best = {(0, 0): (0.0, [])}  # (lines so far, position) -> (cost, break positions)
-    for lines in range(count):
-        for (k, a), (cost, cuts) in list(best.items()):
-            if k != lines:
-                continue
-            for b in range(a + 2, min(a + max_chars, n) + 1):
-                if not ok[b] or (lines == count - 1) != (b == n):
-                    continue
-                c = cost + (b - a - ideal) ** 2 - (3 if b < n and text[b - 1] in _TITLE_JOINTS else 0)
-                if c < best.get((lines + 1, b), (inf,))[0]:
-                    best[(lines + 1, b)] = (c, cuts + [b])
-    if (count, n) not in best:  # no allowed split: fall back to equal pieces
-        size = math.ceil(n / count)
-        return [text[i:i + size] for i in range(0, n, size)]
-    cuts = [0] + best[(count, n)][1]
-    return [text[a:b] for a, b in zip(cuts, cuts[1:])]
 
 
 # --- drawing --------------------------------------------------------------------------------
@@ -457,8 +474,10 @@ def split_title(text: str, max_chars: int) -> list[str]:
 def _draw(pages: list[PageLayout], doc: Document, profile: Profile) -> bytes:
     geo = _Geometry.of(profile)
     buf = io.BytesIO()
+    # The initial font is one of ours: reportlab's default, Helvetica, would be an unembedded font.
+    body = font_chain(profile.fonts[profile.body.font]).first.name
     c = Canvas(buf, pagesize=(geo.page_width, geo.page_height), invariant=1, pageCompression=1,
-               lang=LANG)
+               lang=LANG, initialFontName=body)
     c.setTitle(doc.title)
     c.setAuthor(doc.author)
     c.setSubject(SUBJECT)
@@ -480,26 +499,33 @@ def _draw(pages: list[PageLayout], doc: Document, profile: Profile) -> bytes:
 
 def _draw_runs(c: Canvas, runs: list[Run]) -> None:
     """All runs of a page in one text object; a new one only where fake bold needs another
-    stroke width (a graphics-state setting, which text objects cannot carry)."""
-    text, width, state = c.beginText(), None, (None, None, None, None)
+    stroke width (reportlab's text objects cannot set the line width)."""
+    text, width, font, space = c.beginText(), None, None, None
     for r in runs:
         if r.bold and width != r.size * FAKE_BOLD_EM:
             c.drawText(text)
             width = r.size * FAKE_BOLD_EM
             c.setLineWidth(width)
-            text, state = c.beginText(), (None, None, None, None)
+            text, font, space = c.beginText(), None, None
         text.setTextOrigin(r.x, r.y)
-        if state[:2] != (r.font, r.size):
-            text.setFont(r.font, r.size)
-        if state[2] != r.char_space:
-            text.setCharSpace(r.char_space)
+        if font != (r.font, r.size):
+            font = (r.font, r.size)
+            text.setFont(*font)
+        if space != r.char_space:
+            space = r.char_space
+            text.setCharSpace(space)
         text.setTextRenderMode(2 if r.bold else 0)  # fill + stroke: fake bold
         text.textOut(r.text)
-        state = (r.font, r.size, r.char_space, r.bold)
     c.drawText(text)
 
 
 def render_pdf(doc: Document, profile: Profile) -> bytes:
     """The speech as a GB/T 9704 PDF. Characters no font has are drawn as REPLACEMENT;
     report them with missing_characters()."""
-    return _draw(layout(doc, profile), doc, profile)
+    pages = layout(doc, profile)
+    # ASCII85 on top of Flate makes page streams a quarter bigger and costs time: binary is fine.
+    a85, rl_config.useA85 = rl_config.useA85, 0
+    try:
+        return _draw(pages, doc, profile)
+    finally:
+        rl_config.useA85 = a85

@@ -171,7 +171,7 @@ def speech_start(lines: list[Line], verdicts: list[Verdict]) -> int:
         if verdicts[i].clean and looks_like_title_line(lines[i].text) and TITLE_WORDS.search(lines[i].text):
             return _title_top(lines, verdicts, i)
     # No title found: the speech starts at the first line that carries no signal.
-    return next((i for i in range(len(lines)) if verdicts[i].clean), 0)
+    return next((i for i in range(len(lines)) if verdicts[i].clean), len(lines))
 
 
 def _title_top(lines: list[Line], verdicts: list[Verdict], i: int) -> int:
