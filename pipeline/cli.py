@@ -1,7 +1,7 @@
 """Command line: `python -m pipeline inspect FILE` and `python -m pipeline convert FILE... -o DIR`.
 
 Exit status: 0 all files done, 1 some file failed (the others are still done),
-2 usage error. Every failure is one line on stderr naming the file and the
+2 usage error, 130 interrupted. Every failure is one line on stderr naming the file and the
 problem; `--debug` shows the traceback too.
 """
 from __future__ import annotations
@@ -43,10 +43,35 @@ def _parser() -> argparse.ArgumentParser:
     conv.add_argument("files", type=Path, nargs="+", metavar="FILE")
     conv.add_argument("-o", "--output", type=Path, required=True, metavar="DIR", help="output folder")
     conv.add_argument("--format", choices=("docx", "pdf", "both"), default="both", help="what to write")
+
+    bld = sub.add_parser("build", parents=[common], help="convert every stale *.txt of a folder, on all cores",
+                         description="Convert each DIR/*.txt whose outputs are missing or out of date into OUT, "
+                                     "in parallel worker processes, with progress and a summary.")
+    bld.add_argument("folder", type=Path, metavar="DIR")
+    bld.add_argument("-o", "--output", type=Path, required=True, metavar="OUT", help="output folder")
+    bld.add_argument("--format", choices=("docx", "pdf", "both"), default="both", help="what to write")
+    bld.add_argument("-j", "--jobs", type=int, default=None, metavar="N", help="worker processes (default: cores)")
+    bld.add_argument("--force", action="store_true", help="convert even what is up to date")
     return p
 
 
+EXIT_INTERRUPTED = 130  # the shell's convention for Ctrl-C
+
+
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        # Outputs are renamed into place only when complete, so nothing half-written is left.
+        print("interrupted: files already converted are complete; the one in progress was not written",
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `inspect … | head`: the reader went away, not an error of ours
+        sys.stderr.close()
+        return EXIT_OK
+
+
+def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)  # exits 2 on a usage error
     try:
         rules = load_rules(tuple(args.rules))
@@ -56,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     if args.command == "inspect":
         return _inspect(args, rules, profile)
+    if args.command == "build":
+        return _build(args)
     return _convert(args, rules, profile)
 
 
@@ -76,8 +103,26 @@ def _inspect(args, rules, profile) -> int:
     return EXIT_OK
 
 
+def _formats(args) -> tuple[str, ...]:
+    return ("docx", "pdf") if args.format == "both" else (args.format,)
+
+
+def _build(args) -> int:
+    from .batch import build
+
+    for folder, what in ((args.folder, "input"), (args.output, "output")):
+        if not folder.is_dir():
+            print(f"error: {what} folder {folder} does not exist", file=sys.stderr)
+            return EXIT_FAILED
+    summary = build(args.folder, args.output, args.profile, tuple(args.rules), _formats(args), args.encoding,
+                    args.jobs, args.force)
+    for line in summary.lines():
+        print(line, file=sys.stderr)
+    return EXIT_FAILED if summary.failed else EXIT_OK
+
+
 def _convert(args, rules, profile) -> int:
-    formats = ("docx", "pdf") if args.format == "both" else (args.format,)
+    formats = _formats(args)
     failed = 0
     for path in args.files:
         try:

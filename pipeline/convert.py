@@ -6,7 +6,9 @@ destroys the previous good one.
 """
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,21 +36,25 @@ class ConvertResult:
 
 
 def read_file(path: Path, encoding: str | None = None, rules: Rules | None = None) -> Document:
+    """Read one speech file through the reading stages; file problems become a ConvertError."""
     path = Path(path)
-    if path.is_dir():
-        raise ConvertError("is a folder, not a text file")
-    if not path.exists():
-        raise ConvertError("no such file")
     try:
-        size = path.stat().st_size
-        if size > MAX_INPUT_BYTES:
-            raise ConvertError(f"too large for a speech ({size / 1e6:.0f} MB; the limit is "
+        st = path.stat()
+        if stat.S_ISDIR(st.st_mode):
+            raise ConvertError("is a folder, not a text file")
+        if not stat.S_ISREG(st.st_mode):
+            raise ConvertError("is not a regular file")
+        if st.st_size > MAX_INPUT_BYTES:
+            raise ConvertError(f"too large for a speech ({st.st_size / 1e6:.0f} MB; the limit is "
                                f"{MAX_INPUT_BYTES / 1e6:.0f} MB)")
         raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConvertError("no such file") from None
     except PermissionError:
         raise ConvertError("cannot read: permission denied") from None
     except OSError as e:
-        raise ConvertError(f"cannot read: {e.strerror or e}") from None
+        what = "a symbolic link that loops" if e.errno == errno.ELOOP else (e.strerror or str(e))
+        raise ConvertError(f"cannot read: {what}") from None
     return read_speech(raw, str(path), encoding=encoding, rules=rules)
 
 
