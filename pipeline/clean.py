@@ -12,12 +12,14 @@ hard-wrapped paragraph must be removed before the paragraph is joined):
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from statistics import median
 
 from .model import Removal
-from .patterns import CJK, heading_level, is_sentence
+from .patterns import CJK, TITLE_WORDS, heading_level, is_byline, is_salutation, is_sentence, is_subtitle
 
 INDENT = " \t\u3000\u00a0\u2002\u2003"  # what a paragraph's indentation is made of
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width characters left at line ends by copying
@@ -30,6 +32,7 @@ class Line:
     indented: bool = False  # the raw line started with indentation
     blank_before: bool = False  # a blank line (or the start of the file) precedes it
     after_break: bool = False  # a removed page mark or running header stands right before it
+    before_break: bool = False  # a page mark stands right after it
 
 
 # Page marks a PDF copy leaves between pages: "- 3 -", "—3—", "第 2 页 共 7 页", "Page 3 of 9", "3/9", "3".
@@ -46,11 +49,14 @@ PAGE_MARK = re.compile(
 FULL_WIDTH = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
 _AFTER_CJK = re.compile(rf"(?<=[{CJK}])\s*([,:;?!])(?=\s*(?:[{CJK}]|$))")
 _PAREN_PAIR = re.compile(rf"\(([^()]*[{CJK}][^()]*)\)")
+_ENUMERATOR = re.compile(rf"^\(([0-9０-９]{{1,3}})\)(?=[{CJK}])")
 
 
 def fix_punctuation(text: str) -> str:
     """ASCII , : ; ? ! ( ) between Chinese characters made full-width (document-model.md)."""
     text = _AFTER_CJK.sub(lambda m: FULL_WIDTH[m.group(1)], text)
+    # An enumerator in brackets opening Chinese text is a heading's or lead's: (1)强化 → （1）强化
+    text = _ENUMERATOR.sub(lambda m: "（" + m.group(1) + "）", text)
     # A bracket pair is made full-width when it encloses Chinese text: (一), (2024年3月12日)
     return _PAREN_PAIR.sub(lambda m: "（" + m.group(1) + "）", text)
 
@@ -71,6 +77,8 @@ def clean_lines(text: str) -> tuple[list[Line], list[Removal]]:
             continue
         if _is_page_mark(content, raw, no - 1):
             removed.append(Removal(no, content, "page mark"))
+            if lines and not broke:
+                lines[-1] = replace(lines[-1], before_break=True)
             broke = True
             continue
         lines.append(Line(no, fix_punctuation(content), original[:1] in INDENT, blank, broke))
@@ -90,21 +98,29 @@ def _is_page_mark(content: str, raw: list[str], i: int) -> bool:
 
 
 def _drop_running_headers(lines: list[Line], removed: list[Removal]) -> tuple[list[Line], list[Removal]]:
-    """A line that stands right after two or more page breaks is a running header (or footer).
+    """A line that stands at two or more page breaks is a running header (or footer).
 
-    Only its occurrences at page breaks go: a title repeated as a running header
-    keeps its first occurrence, the title itself.
+    All its occurrences go, except the first when it is the title itself (a title
+    repeated at the top of every page); a unit name printed above the title goes too.
     """
-    at_breaks = Counter(l.text for l in lines if l.after_break)
-    headers = {t for t, n in at_breaks.items() if n >= 2 and len(t) <= 40}
+    at_breaks = Counter(l.text for l in lines if l.after_break or l.before_break)
+    headers = {t for t, n in at_breaks.items() if n >= 2 and len(t) <= 40 and not is_sentence(t)}
     if not headers:
         return lines, removed
+    first = {}
+    for i, line in enumerate(lines):
+        first.setdefault(line.text, i)
     out: list[Line] = []
     broke = False
-    for line in lines:
-        if line.after_break and line.text in headers:
+    for i, line in enumerate(lines):
+        following = lines[i + 1].text if i + 1 < len(lines) else ""
+        is_title = first[line.text] == i and not line.after_break and (
+            TITLE_WORDS.search(line.text) or is_subtitle(following) or is_byline(following) or is_salutation(following))
+        if line.text in headers and not is_title:
             removed.append(Removal(line.no, line.text, "running header"))
             broke = True
+            if out and line.before_break:
+                out[-1] = replace(out[-1], before_break=True)
             continue
         out.append(replace(line, after_break=True) if broke else line)
         broke = False
@@ -114,51 +130,99 @@ def _drop_running_headers(lines: list[Line], removed: list[Removal]) -> tuple[li
 
 # --- hard wraps -------------------------------------------------------------
 
-def wrap_width(lines: list[Line]) -> int | None:
-    """The width a PDF copy wrapped its lines at, or None when the text is not hard-wrapped.
+def cells(text: str) -> int:
+    """Display width: two cells for a wide (Chinese) character, one for a narrow one."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text)
+
+
+_FIRST_TOKEN = re.compile(r"[!-~]+|.")  # a run of ASCII that a wrapper never splits, or one character
+
+
+@dataclass(frozen=True)
+class Wrap:
+    """How a PDF copy wrapped its lines: at `width`, counted by `measure`.
+
+    Some copies count characters (28 a line, digits included), others display cells
+    (a digit is half a Chinese character); `unit` is one character in that measure.
+    """
+    width: int
+    measure: Callable[[str], int]
+    unit: int
+
+    def is_full(self, text: str, slack: int = 1) -> bool:
+        """As long as a wrapped line, within `slack` characters."""
+        return abs(self.measure(text) - self.width) <= slack * self.unit
+
+    def broke(self, text: str, indented: bool, following: str) -> bool:
+        """Whether the page edge broke the line `text`: the first token of `following`
+        would not have fitted after it. A line longer than the page was never wrapped."""
+        n = self.measure(text)
+        if n > self.width + 2 * self.unit:
+            return False
+        room = self.width - (2 * self.unit if indented else 0)  # an indented first line holds less
+        token = _FIRST_TOKEN.match(following)
+        return n + self.measure(token.group(0) if token else "") > room - self.unit
+
+
+def wrap_width(lines: list[Line]) -> Wrap | None:
+    """How the text was hard-wrapped, or None when it was not.
 
     Wrapped text has many lines of (nearly) the same length, the width of the page it
-    was copied from; natural paragraphs vary widely in length.
+    was copied from; natural paragraphs vary widely in length. Indented lines are left
+    out: they open paragraphs and are shorter by their stripped indentation. Both
+    measures are tried, and the one under which more lines agree wins.
     """
-    lengths = [len(l.text) for l in lines if len(l.text) >= 10]
-    if len(lengths) < 6:
+    texts = [l.text for l in lines if len(l.text) >= 10 and not l.indented]
+    every = [l.text for l in lines if len(l.text) >= 10]
+    if len(texts) < 6:
         return None
-    width, count = Counter(lengths).most_common(1)[0]
-    near = sum(1 for n in lengths if abs(n - width) <= 1)
-    # Take the mode's neighbourhood: a width of 28 ± 1 (digits make lines a little longer).
-    if near >= 0.4 * len(lengths) and 12 <= width <= 80:
-        return round(median(n for n in lengths if abs(n - width) <= 1))
-    return None
+    best = None
+    for measure, unit in ((len, 1), (cells, 2)):
+        lengths = [measure(t) for t in texts]
+        width, _ = Counter(lengths).most_common(1)[0]
+        near = [n for n in lengths if abs(n - width) <= unit]
+        longer = sum(1 for t in every if measure(t) > width + 2 * unit)
+        # Many lines end at the page edge, and hardly any line, indented or not, runs past it.
+        if (len(near) >= max(4, 0.25 * len(lengths)) and longer <= max(2, 0.15 * len(every))
+                and 12 * unit <= width <= 80 * unit and (best is None or len(near) > best[0])):
+            best = (len(near), Wrap(round(median(near)), measure, unit))
+    return best[1] if best else None
 
 
 def join_wrapped(lines: list[Line]) -> list[Line]:
-    """Join lines that continue the line before them into paragraphs; other lines pass through."""
-    width = wrap_width(lines)
-    if width is None:
-        return list(lines)
+    """Join lines that continue the line before them into paragraphs; other lines pass through.
+
+    Punctuation is fixed again on a joined paragraph: a comma or bracket at a line
+    break only now has its Chinese neighbours on both sides.
+    """
+    wrap = wrap_width(lines)
     uses_indent = sum(l.indented for l in lines) >= 2
     out: list[Line] = []
-    last_len = 0  # length of the last physical line joined into out[-1]
+    last = None  # the last physical line joined into out[-1]
     for line in lines:
-        if out and _continues(last_len, line, width, uses_indent, out[-1]):
-            out[-1] = replace(out[-1], text=out[-1].text + line.text)
+        if out and _continues(last, line, wrap, uses_indent, out[-1]):
+            out[-1] = replace(out[-1], text=fix_punctuation(out[-1].text + line.text))
         else:
             out.append(line)
-        last_len = len(line.text)
+        last = line
     return out
 
 
-def _continues(last_len: int, line: Line, width: int, uses_indent: bool, prev: Line) -> bool:
-    """Whether `line` continues the paragraph `prev`, whose last physical line was `last_len` long."""
-    if line.blank_before and not line.after_break:
-        return False
+def _continues(last: Line, line: Line, wrap: Wrap | None, uses_indent: bool, prev: Line) -> bool:
+    """Whether `line` continues the paragraph `prev`, whose last physical line was `last`."""
     if uses_indent and line.indented:
         return False
-    # The line before must have been broken by the page edge: about the wrap width
-    # long (a paragraph's first line is shorter by its stripped indentation), and not
-    # longer than the page (a line that was never wrapped, such as a long heading).
-    if not width - 3 <= last_len <= width + 2:
+    if is_salutation(line.text) or is_subtitle(line.text):
         return False
-    if heading_level(line.text) is not None and is_sentence(prev.text):
+    # After a full stop, an enumerated line opens a paragraph, unless the file marks
+    # paragraph starts by indentation and this one is not indented (a wrapped "2.…。")
+    if is_sentence(prev.text) and heading_level(line.text) is not None and (
+            not uses_indent or "。" not in line.text):
         return False
-    return True
+    if wrap is None:
+        # Not hard-wrapped, but a page break can still cut a paragraph mid-sentence.
+        return (line.after_break and len(last.text) >= 20 and not is_sentence(last.text)
+                and heading_level(last.text) is None and not last.text.endswith(("：", ":")))
+    if line.blank_before and not line.after_break:
+        return False
+    return wrap.broke(last.text, last.indented and prev is last, line.text)

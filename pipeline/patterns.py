@@ -25,7 +25,7 @@ HEADING_LEVELS = (
 # A sentence ends here: a line ending so is running text, not a banner or heading.
 SENTENCE_END = re.compile(r"[。！？；：!?;:…][”’」』）)]?$")
 
-SALUTATION = re.compile(r"^[^。！？，,]{1,30}[：:]$")
+SALUTATION = re.compile(r"^[^。！？!?]{1,30}[：:]$")
 ADDRESS_WORDS = re.compile(r"同志|各位|朋友|代表|来宾|领导|女士|先生|老师|同学|嘉宾|大家|战友|青年|委员")
 
 SUBTITLE = re.compile(r"^(——|--|—|－－)")
@@ -34,8 +34,10 @@ DATE = re.compile(r"[0-9０-９〇零一二三四五六七八九十×]{2,4}\s*�
 # "县委书记 刘××", "区长 陈××": an office and a name, separated by a space or ending in ××
 OFFICE = re.compile(r"(书记|县长|市长|区长|省长|镇长|乡长|主任|主席|部长|局长|厅长|校长|经理|董事长|院长|委员|秘书长|处长|科长|司令|政委)")
 
-# Words of a speech title: the line that names the occasion.
-TITLE_WORDS = re.compile(r"(讲话|发言|致辞|报告|讲稿|动员|总结|辅导|党课|演讲|贺词|祝酒词|主持词)")
+# Words of a speech title: the line that names the occasion (讲话, but not the genre 讲话稿).
+TITLE_WORDS = re.compile(r"(讲话|发言|致辞|报告|动员|总结|辅导|党课|演讲|贺词|祝酒词|主持词)(?![稿范])")
+# A title complete in itself: "在全市经济工作会议上的讲话"
+COMPLETE_TITLE = re.compile(r"^在.{2,}[上中时]的(讲话|发言|致辞|报告|总结讲话|动员讲话|主持词)$")
 
 
 def heading_level(text: str) -> int | None:

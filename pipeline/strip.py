@@ -17,10 +17,10 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from .clean import Line, wrap_width
+from .clean import Line, Wrap, wrap_width
 from .model import Removal
-from .patterns import (TITLE_WORDS, heading_level, is_byline, is_salutation, is_sentence, is_subtitle,
-                       looks_like_title_line)
+from .patterns import (COMPLETE_TITLE, TITLE_WORDS, heading_level, is_byline, is_salutation, is_sentence,
+                       is_subtitle, looks_like_title_line)
 
 DEFAULT_RULES = Path(__file__).parent / "data" / "promo_rules.toml"
 SEARCH_TITLE_WITHIN = 60  # lines: a title further down is not the start of the speech
@@ -42,19 +42,26 @@ class Signal:
 class Rules:
     signals: tuple[Signal, ...]
     marketing_threshold: int = 2
+    footer_sentence_threshold: int = 2
     watermark_max_chars: int = 40
     watermark_min_repeats: int = 2
+    closing: re.Pattern = re.compile(r"^谢谢大家[！!。]?$")
 
 
 @dataclass(frozen=True)
 class Verdict:
     score: int  # summed weights of distinct hits
+    heavy: int  # the part of score from signals weighing 2 or more (copyright, banners)
     strong: tuple[str, ...]  # names of strong signals hit
     names: tuple[str, ...]  # names of all signals hit
 
     @property
     def clean(self) -> bool:
         return self.score == 0 and not self.strong
+
+
+SETTINGS = ("marketing_threshold", "footer_sentence_threshold", "watermark_max_chars", "watermark_min_repeats",
+            "closing")
 
 
 def _read_rules(path: Path) -> dict:
@@ -69,14 +76,13 @@ def _read_rules(path: Path) -> dict:
 @lru_cache(maxsize=8)
 def load_rules(extra: tuple[str, ...] = ()) -> Rules:
     """The packaged rules, plus the signals (and settings) of each user file in `extra`."""
-    data = _read_rules(DEFAULT_RULES)
-    signals = []
-    settings = {k: data[k] for k in ("marketing_threshold", "watermark_max_chars", "watermark_min_repeats") if k in data}
+    signals, settings = [], {}
     for path in (DEFAULT_RULES, *map(Path, extra)):
-        d = data if path == DEFAULT_RULES else _read_rules(path)
-        if path != DEFAULT_RULES:
-            settings.update({k: d[k] for k in settings if k in d})
-        for i, s in enumerate(d.get("signal", [])):
+        data = _read_rules(path)
+        for key in SETTINGS:
+            if key in data:
+                settings[key] = data[key]
+        for i, s in enumerate(data.get("signal", [])):
             where = f"{path}: signal {s.get('name', i + 1)!r}"
             try:
                 signals.append(Signal(str(s["name"]), re.compile(s["pattern"]), int(s.get("weight", 1)),
@@ -87,20 +93,35 @@ def load_rules(extra: tuple[str, ...] = ()) -> Rules:
                 raise RulesError(f"{where}: bad pattern: {e}") from None
             except (TypeError, ValueError) as e:
                 raise RulesError(f"{where}: {e}") from None
-    return Rules(tuple(signals), **settings)
+    try:
+        settings["closing"] = re.compile(settings.get("closing", Rules.closing.pattern))
+        return Rules(tuple(signals), **settings)
+    except (re.error, TypeError) as e:
+        raise RulesError(f"rules settings: {e}") from None
 
 
 def judge(text: str, rules: Rules) -> Verdict:
     """Score one line against the signals: each distinct word a signal finds counts its weight."""
-    score, strong, names = 0, [], []
+    score, heavy, strong, names = 0, 0, [], []
     for s in rules.signals:
         hits = {m.group(0) for m in s.pattern.finditer(text)}
         if hits:
             names.append(s.name)
             score += s.weight * len(hits)
+            heavy += s.weight * len(hits) if s.weight >= 2 else 0
             if s.strong:
                 strong.append(s.name)
-    return Verdict(score, tuple(strong), tuple(names))
+    return Verdict(score, heavy, tuple(strong), tuple(names))
+
+
+def _speechlike(text: str) -> bool:
+    """A sentence or an enumerated heading: the shapes speech text comes in."""
+    return is_sentence(text) or heading_level(text) is not None
+
+
+def _watermark_key(text: str) -> str:
+    """Repeated watermarks may carry a page number ("精选文库 第3页"): digits aside, they repeat."""
+    return re.sub(r"[0-9０-９]+", "#", text)
 
 
 def strip_lines(lines: list[Line], rules: Rules) -> tuple[list[Line], list[Removal], list[str]]:
@@ -109,7 +130,7 @@ def strip_lines(lines: list[Line], rules: Rules) -> tuple[list[Line], list[Remov
     start = speech_start(lines, verdicts)
     end = speech_end(lines, verdicts, start, rules)
     width = wrap_width(lines)
-    repeats = Counter(l.text for l in lines[start:end])
+    repeats = Counter(_watermark_key(l.text) for l in lines[start:end])
 
     reasons: dict[int, str] = {}
     for i in range(start):
@@ -118,24 +139,29 @@ def strip_lines(lines: list[Line], rules: Rules) -> tuple[list[Line], list[Remov
         reasons[i] = _reason("promotion: footer", verdicts[i])
     for i in range(start + 1, end):
         line, v = lines[i], verdicts[i]
-        if is_sentence(line.text) and len(line.text) > 20 or _is_body_width(line, width):
-            if v.strong and len(line.text) <= rules.watermark_max_chars and not is_sentence(line.text):
+        short = len(line.text) <= rules.watermark_max_chars
+        repeated = repeats[_watermark_key(line.text)] >= rules.watermark_min_repeats and short
+        continues = width is not None and width.broke(lines[i - 1].text, lines[i - 1].indented, line.text)
+        if _speechlike(line.text) or _is_body_width(line, width):
+            # Speech text: only a strong signal on a short line that does not carry on a
+            # wrapped sentence ("请登录\nhttp://…查询。"), or repetition, removes it.
+            if v.strong and short and not continues or repeated and v.score:
                 reasons[i] = _reason("promotion", v)
-            continue
-        if v.strong or v.score >= rules.marketing_threshold and len(line.text) <= rules.watermark_max_chars:
+        elif v.strong or v.score >= rules.marketing_threshold:
             reasons[i] = _reason("promotion", v)
-        elif (repeats[line.text] >= rules.watermark_min_repeats and len(line.text) <= rules.watermark_max_chars
-              and not is_sentence(line.text) and heading_level(line.text) is None):
-            reasons[i] = f"watermark: repeated {repeats[line.text]} times"
+        elif repeated:
+            reasons[i] = f"watermark: repeated {repeats[_watermark_key(line.text)]} times"
+        elif width and _splits_wrapped_paragraph(lines, i, width, reasons):
+            reasons[i] = _reason("watermark: inside a wrapped paragraph", v)
 
     kept, removed, warnings = [], [], []
     pending_break = None  # the removed line just before the next kept one
     for i, line in enumerate(lines):
         if i in reasons:
             removed.append(Removal(line.no, line.text, reasons[i]))
-            if is_sentence(line.text) and len(line.text) >= 15 and verdicts[i].score < rules.marketing_threshold \
-                    and not verdicts[i].strong:
-                warnings.append(f"line {line.no} was removed ({reasons[i]}) but reads like speech text: {line.text[:40]}")
+            if start <= i < end and _speechlike(line.text) and len(line.text) >= 8:
+                warnings.append(f"line {line.no} was removed ({reasons[i]}) but reads like speech text: "
+                                f"{line.text[:40]}")
             pending_break = pending_break or line
             continue
         if pending_break is not None and kept:
@@ -147,13 +173,25 @@ def strip_lines(lines: list[Line], rules: Rules) -> tuple[list[Line], list[Remov
     return kept, removed, warnings
 
 
+def _splits_wrapped_paragraph(lines: list[Line], i: int, width: Wrap, reasons: dict) -> bool:
+    """A short line standing between a full wrapped line and the line that continues it."""
+    prev = next((j for j in range(i - 1, -1, -1) if j not in reasons), None)
+    if prev is None or i + 1 >= len(lines) or not _is_body_width(lines[prev], width, slack=3):
+        return False
+    line, after = lines[i], lines[i + 1]
+    return (not line.indented and "。" not in line.text and not width.broke(line.text, False, after.text)
+            and not after.indented and not after.blank_before and not is_sentence(lines[prev].text)
+            and heading_level(lines[prev].text) is None and heading_level(after.text) is None
+            and not is_salutation(after.text))
+
+
 def _reason(where: str, v: Verdict) -> str:
     return f"{where} ({', '.join(v.names)})" if v.names else where
 
 
-def _is_body_width(line: Line, width: int | None) -> bool:
+def _is_body_width(line: Line, wrap: Wrap | None, slack: int = 1) -> bool:
     """A full line of hard-wrapped body text: as long as the page it was copied from."""
-    return width is not None and abs(len(line.text) - width) <= 1
+    return wrap is not None and wrap.is_full(line.text, slack)
 
 
 def speech_start(lines: list[Line], verdicts: list[Verdict]) -> int:
@@ -161,21 +199,29 @@ def speech_start(lines: list[Line], verdicts: list[Verdict]) -> int:
     window = range(min(len(lines), SEARCH_TITLE_WITHIN))
     salutation = next((i for i in window if verdicts[i].clean and is_salutation(lines[i].text)), None)
     if salutation is not None:
+        # Up from the salutation over bylines, a subtitle and any promotion between them.
         i = salutation
-        while i > 0 and verdicts[i - 1].clean and (is_byline(lines[i - 1].text) or is_subtitle(lines[i - 1].text)):
+        while i > 0 and (verdicts[i - 1].clean and (is_byline(lines[i - 1].text) or is_subtitle(lines[i - 1].text))
+                         or not verdicts[i - 1].clean and not _speechlike(lines[i - 1].text)):
             i -= 1
         if i > 0 and verdicts[i - 1].clean and looks_like_title_line(lines[i - 1].text):
             return _title_top(lines, verdicts, i - 1)
+        while i < salutation and not verdicts[i].clean:  # promotion is not where the speech starts
+            i += 1
         return i
-    for i in window:
-        if verdicts[i].clean and looks_like_title_line(lines[i].text) and TITLE_WORDS.search(lines[i].text):
-            return _title_top(lines, verdicts, i)
+    titles = [i for i in window if verdicts[i].clean and looks_like_title_line(lines[i].text)
+              and TITLE_WORDS.search(lines[i].text)]
+    if titles:
+        return _title_top(lines, verdicts, titles[0])
     # No title found: the speech starts at the first line that carries no signal.
     return next((i for i in range(len(lines)) if verdicts[i].clean), len(lines))
 
 
 def _title_top(lines: list[Line], verdicts: list[Verdict], i: int) -> int:
-    """A title a copy broke over lines: join the title-shaped lines right above it."""
+    """A title a copy broke over lines: join the title-shaped lines right above it, unless the
+    line is a whole title by itself ("在……会议上的讲话")."""
+    if COMPLETE_TITLE.search(lines[i].text):
+        return i
     top = i
     while (top > 0 and i - top < 2 and not lines[top].blank_before and verdicts[top - 1].clean
            and looks_like_title_line(lines[top - 1].text) and not TITLE_WORDS.search(lines[top - 1].text)
@@ -185,12 +231,26 @@ def _title_top(lines: list[Line], verdicts: list[Verdict], i: int) -> int:
 
 
 def speech_end(lines: list[Line], verdicts: list[Verdict], start: int, rules: Rules) -> int:
-    """Index after the speech's last line: below it, only promotional lines."""
-    end = len(lines)
+    """Index after the speech's last line: below it stand only the site's footer lines.
+
+    A closing formula (谢谢大家！) near the end ends the speech. Otherwise walk up from
+    the bottom over lines with signals and over short lines that are not sentences (a
+    footer's "文档页数：5页"), and stop at the first sentence that carries no heavy signal.
+    """
+    for i in range(len(lines) - 1, max(start, len(lines) - 12), -1):
+        if rules.closing.search(lines[i].text):
+            return i + 1
+    end, last_junk = len(lines), len(lines)
     while end - 1 > start:
         line, v = lines[end - 1], verdicts[end - 1]
-        junk = v.strong or (v.score >= rules.marketing_threshold and len(line.text) <= 60)
+        if _speechlike(line.text):
+            junk = v.strong or v.heavy >= rules.footer_sentence_threshold
+        else:
+            junk = v.strong or v.score >= 1 or len(line.text) <= 20
         if not junk:
             break
+        if v.score or v.strong:
+            last_junk = end - 1
         end -= 1
-    return end
+    # Signal-free short lines only count as footer when promotion stands below them.
+    return last_junk if end < last_junk else end

@@ -116,14 +116,18 @@ def test_markup_in_the_speech_prints_literally(tmp_path):
         assert "A&B公司的<b>粗体</b>和</para><font>照原样打印。" in squash(text)
 
 
-@pytest.mark.skipif(not (SHARED / "tools" / "score_corpus.py").exists(), reason="../shared is not beside the project")
-def test_score_corpus_runs_on_every_file_without_a_crash():
-    proc = subprocess.run([sys.executable, str(SHARED / "tools" / "score_corpus.py"), "--project", str(ROOT)],
+SCORER = SHARED / "tools" / "score_corpus.py"
+
+
+@pytest.mark.skipif(not SCORER.exists(), reason="../shared is not beside the project")
+@pytest.mark.parametrize("corpus", [CORPUS, ROOT / "tests" / "corpus"], ids=["shared", "ours"])
+def test_reading_stages_are_perfect_on_the_labelled_corpora(corpus):
+    """The scorer, strict: every block and type right, no lead wrong, nothing lost, leaked or silent."""
+    proc = subprocess.run([sys.executable, str(SCORER), str(corpus), "--project", str(ROOT), "--strict", "-v"],
                           capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
     total = proc.stdout.strip().splitlines()[-1]
-    assert "failed=0" in total, total
-    assert len(list(CORPUS.glob("*.expected.json"))) >= 1
+    assert proc.returncode == 0 and "leads=100.0%" in total, proc.stdout + proc.stderr
+    assert len(list(corpus.glob("*.expected.json"))) >= 10
 
 
 def test_make_rebuilds_only_what_is_stale(tmp_path):

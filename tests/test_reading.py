@@ -107,10 +107,26 @@ def _lines(*texts, indent=()):
 
 def test_join_wrapped_joins_at_the_wrap_width():
     w = "一二三四五六七八九十" * 3  # 30 characters
-    lines = _lines(w, w, "尾巴。", w, w, w[:10] + "。", w, w, "完。", indent=(0, 3, 6))
-    assert wrap_width(lines) == 30
+    lines = _lines(w, w, w, "尾巴。", w, w, w[:10] + "。", w, w, w, "完。", indent=(0, 4, 7))
+    assert wrap_width(lines).width == 30
     paras = join_wrapped(lines)
-    assert [p.text for p in paras] == [w + w + "尾巴。", w + w + w[:10] + "。", w + w + "完。"]
+    assert [p.text for p in paras] == [w * 3 + "尾巴。", w + w + w[:10] + "。", w * 3 + "完。"]
+
+
+def test_join_wrapped_by_display_width_keeps_latin_runs_whole():
+    """A copy that wrapped at 40 display cells: digits are half a character, and a URL
+    that did not fit moved whole to the next line, leaving the line before it short."""
+    w = "一二三四五六七八九十" * 2  # 20 characters, 40 cells
+    lines = _lines(w, w, "增长6.5%，一二三四五六七八九十一二三四五", "完。", w, w, "请登录", "http://www.example.gov.cn/banjian/query/index查询。",
+                   w, w, w, "完。", indent=(0, 4, 8))
+    assert wrap_width(lines).unit == 2
+    assert [p.text for p in join_wrapped(lines)] == [
+        w + w + "增长6.5%，一二三四五六七八九十一二三四五完。", w + w + "请登录http://www.example.gov.cn/banjian/query/index查询。", w * 3 + "完。"]
+
+
+def test_page_break_inside_an_unwrapped_paragraph_is_joined():
+    lines, _ = clean_lines("标题\n\u3000\u3000这一段话很长很长，在翻页的地方被分页符断开了，后面还有\n- 2 -\n半句话。\n\u3000\u3000下一段。")
+    assert [p.text for p in join_wrapped(lines)] == ["标题", "这一段话很长很长，在翻页的地方被分页符断开了，后面还有半句话。", "下一段。"]
 
 
 def test_join_wrapped_leaves_natural_paragraphs_alone():
@@ -161,9 +177,9 @@ def test_header_footer_and_watermarks_removed_with_reasons():
 
 def test_user_rules_extend_the_builtin_ones(tmp_path):
     extra = tmp_path / "mine.toml"
-    extra.write_text('[[signal]]\nname = "our site"\npattern = "墨香文库"\nstrong = true\n', encoding="utf-8")
+    extra.write_text('[[signal]]\nname = "our site"\npattern = "墨香书斋"\nstrong = true\n', encoding="utf-8")
     rules = load_rules((str(extra),))
-    assert judge("墨香文库", rules).strong and not judge("墨香文库", RULES).strong
+    assert judge("墨香书斋", rules).strong and not judge("墨香书斋", RULES).strong
 
 
 # --- structure ---------------------------------------------------------------
