@@ -8,6 +8,7 @@ mark, and how far full lines miss the block's right edge.
 """
 from __future__ import annotations
 
+import math
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
@@ -59,23 +60,40 @@ def body_lines(page: list[Line], profile: Profile) -> list[Line]:
 
 
 def check(pdf: bytes, profile: Profile) -> dict:
-    """A summary per page: line count, characters per line, bad line starts/ends, and the
+    """A summary per page: line count, the grid row of each line, characters per line (and
+    how many a full line should hold after its indent), bad line starts/ends, and the
     largest distance between a full line's right end and the block's right edge.
-    A line counts as full when it ends within half a body character of the edge. Only lines
-    flush with the left edge can be continuation lines, so only they are checked for a
-    bad start (an indented or centred line starts a block, and "——" may open a subtitle)."""
+
+    A line is full when the line after it (on this page or the next) carries on its
+    paragraph, starting flush with the block's left edge; a paragraph's last line is
+    not. Title lines, set larger than the body, are left out of that. Only lines flush
+    with the left edge can be continuation lines, so only they are checked for a bad
+    start (an indented or centred line starts a block, and "——" may open a subtitle)."""
     left = profile.page.margin_left_mm * MM
     right = left + profile.page.text_width_mm * MM
+    top = profile.page.margin_top_mm * MM
     cell = profile.page.text_width_mm * MM / profile.grid.chars_per_line
+    pitch = profile.grid.line_pitch_pt
+    pages = [body_lines(page, profile) for page in read_lines(pdf)]
+    flat = [ln for lines in pages for ln in lines]
+    tall = {id(ln): ln.bottom - ln.top > 1.2 * profile.body.size_pt for ln in flat}
+    def on_grid(ln):  # starts flush left or at a paragraph's two-character indent, not centred
+        return any(abs(ln.x0 - (left + k * cell)) < 1 for k in (0, 2))
+
+    full = {id(ln): not tall[id(ln)] and on_grid(ln) and nxt.x0 < left + 1 and not tall[id(nxt)]
+            for ln, nxt in zip(flat, flat[1:])}
     report = []
-    for page in read_lines(pdf):
-        lines = body_lines(page, profile)
-        full = [ln for ln in lines if ln.x1 > right - cell / 2]
+    for lines in pages:
         report.append({
             "lines": len(lines),
+            "rows": [math.floor((ln.top - top) / pitch) for ln in lines],  # grid line each text line sits on
+            "texts": [ln.chars for ln in lines],
             "chars": [len(ln.chars) for ln in lines],
+            "full": [full.get(id(ln), False) for ln in lines],
+            "tall": [tall[id(ln)] for ln in lines],  # title lines
+            "room": [profile.grid.chars_per_line - round((ln.x0 - left) / cell) for ln in lines],
             "bad_starts": [ln.text for ln in lines if ln.chars[:1] in NO_START and ln.x0 < left + 1],
             "bad_ends": [ln.text for ln in lines if ln.chars[-1:] in NO_END],
-            "right_edge_deviation": max((abs(ln.x1 - right) for ln in full), default=0.0),
+            "right_edge_deviation": max((abs(ln.x1 - right) for ln in lines if full.get(id(ln))), default=0.0),
         })
     return {"pages": report}

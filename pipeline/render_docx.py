@@ -8,12 +8,16 @@ stays editable in Word: headings are real "Heading N" styles with outline levels
 The python-docx default template is cleaned on the way: its US Letter page, theme
 fonts, coloured headings, unused styles, thumbnail and "python-docx" metadata go.
 Titles are split into balanced lines by titles.split_title, as in the PDF.
+
+Same document, profile and date, same bytes: the dates are never the time of rendering
+(SOURCE_DATE_EPOCH, else the caller's `date`, else 2000-01-01), and the zip is rewritten
+with those dates on its entries, in name order.
 """
 from __future__ import annotations
 
 import io
 import os
-import time
+import zipfile
 from datetime import datetime, timezone
 
 import docx
@@ -44,6 +48,8 @@ KEPT_STYLES = {"DefaultParagraphFont", "TableNormal", "NoList"}  # the template'
 TITLE_GROUP = ("title", "subtitle", "byline")
 STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 JC = {"left": "left", "center": "center", "justify": "both"}
+DEFAULT_DATE = datetime(2000, 1, 1)  # the date reportlab's invariant mode gives the PDF
+ZIP_EARLIEST = datetime(1980, 1, 1)  # a zip entry's date cannot be earlier
 
 # --- XML helpers --------------------------------------------------------------
 
@@ -245,20 +251,24 @@ def _font_table(d, profile: Profile) -> None:
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _timestamp() -> datetime:
-    """SOURCE_DATE_EPOCH if set (reproducible builds), else now; naive UTC as python-docx wants."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    seconds = int(epoch) if epoch and epoch.strip().isdigit() else time.time()
-    return datetime.fromtimestamp(seconds, timezone.utc).replace(tzinfo=None)
+def _timestamp(date: datetime | None) -> datetime:
+    """SOURCE_DATE_EPOCH if set (reproducible builds), else `date`, else DEFAULT_DATE: never the
+    time of rendering, so the same document gives the same bytes. Naive UTC, as python-docx wants."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), timezone.utc).replace(tzinfo=None)
+    if date is None:
+        return DEFAULT_DATE
+    return date.astimezone(timezone.utc).replace(tzinfo=None) if date.tzinfo else date
 
 
-def _properties(d, doc: Document) -> None:
+def _properties(d, doc: Document, date: datetime) -> None:
     core = d.core_properties
     for name in ("keywords", "comments", "category", "content_status", "identifier", "version", "last_modified_by"):
         setattr(core, name, "")
     core.subject = SUBJECT
     core.title, core.author, core.language = doc.title, doc.author, LANGUAGE
-    core.created = core.modified = _timestamp()
+    core.created = core.modified = date
     core.revision = 1
 
 
@@ -285,8 +295,22 @@ def _drop_leftovers(d) -> None:
     d.settings.odd_and_even_pages_header_footer = True
 
 
-def render_docx(doc: Document, profile: Profile) -> bytes:
-    """The .docx file of `doc`, typeset by `profile`."""
+def _repack(data: bytes, date: datetime) -> bytes:
+    """The package with every entry dated `date` (python-docx stamps the time of saving), in name
+    order ("[Content_Types].xml" first, as Word writes it) and made on no particular system."""
+    stamp = max(date, ZIP_EARLIEST).timetuple()[:6]
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for name in sorted(src.namelist()):
+            info = zipfile.ZipInfo(name, stamp)
+            info.create_system = 0  # else 3 on Unix and 0 on Windows
+            dst.writestr(info, src.read(name), compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def render_docx(doc: Document, profile: Profile, *, date: datetime | None = None) -> bytes:
+    """The .docx file of `doc`, typeset by `profile`. Its dates are SOURCE_DATE_EPOCH if set, else
+    `date` (the caller may pass the input's modification time), else DEFAULT_DATE."""
     d = docx.Document()
     _drop_leftovers(d)
     _setup_styles(d, profile)
@@ -301,7 +325,8 @@ def render_docx(doc: Document, profile: Profile) -> bytes:
     _page_number(section.footer, profile, odd=True)
     _page_number(section.even_page_footer, profile, odd=False)
     _font_table(d, profile)
-    _properties(d, doc)
+    date = _timestamp(date)
+    _properties(d, doc, date)
     out = io.BytesIO()
     d.save(out)
-    return out.getvalue()
+    return _repack(out.getvalue(), date)

@@ -1,0 +1,114 @@
+"""`make verify`: typeset every labelled speech and check the pages as a print shop would.
+
+For each speech of ../shared/corpus and tests/corpus: convert it, read our PDF back
+line by line (pipeline.pdfcheck) and require 22 lines on every full page, 28
+characters on every full line of plain Chinese text (27 where a character moved
+down so that the next line does not start with a closing mark), no line starting
+with a closing mark or ending with an opening one, and every full line flush with
+the right edge within 0.5 pt. Then LibreOffice renders our .docx, and its page
+count must equal our PDF's. Prints a table; exits 1 on any failure.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pypdf import PdfReader  # noqa: E402
+
+from pipeline.batch import build  # noqa: E402
+from pipeline.pdfcheck import check  # noqa: E402
+from pipeline.profile import DEFAULT_PROFILE, load_profile  # noqa: E402
+from pipeline.render_pdf import NO_END, NO_START  # noqa: E402
+
+CORPORA = [ROOT.parent / "shared" / "corpus", ROOT / "tests" / "corpus"]
+PLAIN = re.compile(r"^[\u3000-\u303f\u4e00-\u9fff\uff01-\uff5e“”‘’…—×·]+$")  # Chinese text only
+TOLERANCE_PT = 0.5
+
+
+def page_problems(report: dict, profile) -> list[str]:
+    grid = profile.grid
+    pages = report["pages"]
+    problems = []
+    for n, page in enumerate(pages, 1):
+        rows = page["rows"]
+        if len(set(rows)) != len(rows) or rows and not 0 <= min(rows) <= max(rows) < grid.lines_per_page:
+            problems.append(f"page {n}: lines off the {grid.lines_per_page}-line grid: rows {rows}")
+        # A page is full unless it is the last, or ends early to keep a heading with its paragraph.
+        next_starts_block = n < len(pages) and pages[n]["room"][:1] != [grid.chars_per_line]
+        if n < len(pages) and rows and max(rows) != grid.lines_per_page - 1 and not next_starts_block:
+            problems.append(f"page {n}: {max(rows) + 1} lines")
+        texts = page["texts"] + (pages[n]["texts"][:1] if n < len(pages) else [])
+        for i, (text, full, room, tall) in enumerate(zip(texts, page["full"], page["room"], page["tall"])):
+            nxt = texts[i + 1] if i + 1 < len(texts) else ""
+            if tall:  # a title line: centred, at its own size
+                continue
+            # Characters moved down so that the next line does not start with a closing mark
+            # (one character, carried down with the one or two marks after it) or end with an opening one.
+            moved_down = room - 3 <= len(text) < room and (nxt[1:2] in NO_START or nxt[:1] in NO_END)
+            if full and PLAIN.match(text) and len(text) != room and not moved_down:
+                problems.append(f"page {n}: {len(text)} characters in a full line of {room}: {text}")
+        problems += [f"page {n}: line starts with a closing mark: {t}" for t in page["bad_starts"]]
+        problems += [f"page {n}: line ends with an opening mark: {t}" for t in page["bad_ends"]]
+        if page["right_edge_deviation"] > TOLERANCE_PT:
+            problems.append(f"page {n}: a full line misses the right edge by {page['right_edge_deviation']:.2f} pt")
+    return problems
+
+
+def libreoffice_pages(docx_files: list[Path], workdir: Path) -> dict[str, int]:
+    """Page counts of LibreOffice's PDF export of each .docx, in one soffice call."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        sys.exit("verify: LibreOffice (soffice) is not installed; run scripts/setup.sh --test")
+    out = workdir / "libreoffice"
+    subprocess.run([soffice, f"-env:UserInstallation=file://{workdir}/lo-profile", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(out), *map(str, docx_files)],
+                   check=True, capture_output=True, timeout=600)
+    return {p.stem: len(PdfReader(str(p)).pages) for p in out.glob("*.pdf")}
+
+
+def main() -> int:
+    profile = load_profile()
+    failures = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        outputs = []
+        for corpus in CORPORA:
+            if not corpus.is_dir():
+                continue
+            out = tmp / corpus.parent.name
+            out.mkdir()
+            summary = build(corpus, out, DEFAULT_PROFILE, log=open("/dev/null", "w"))
+            for o in summary.failed:
+                print(f"{o.source}: conversion failed: {o.error}")
+                failures += 1
+            outputs += sorted(out.glob("*.pdf"))
+        lo_pages = libreoffice_pages([p.with_suffix(".docx") for p in outputs], tmp)
+        print(f"{'speech':34} {'pages':>5} {'LO':>4} {'lines/page':>10} {'chars/full line':>15}  problems")
+        print(f"{'':34} {'':>5} {'':>4} {'':>10} {'(with indent)':>15}")
+        for pdf in outputs:
+            report = check(pdf.read_bytes(), profile)
+            problems = page_problems(report, profile)
+            ours = len(report["pages"])
+            if lo_pages.get(pdf.stem) != ours:
+                problems.append(f"LibreOffice renders the .docx on {lo_pages.get(pdf.stem)} pages, ours {ours}")
+            lines = sorted({max(p["rows"]) + 1 for p in report["pages"][:-1]}) or [report["pages"][0]["lines"]]
+            chars = sorted({len(t) + 28 - r for p in report["pages"]
+                            for t, f, r in zip(p["texts"], p["full"], p["room"]) if f and PLAIN.match(t)})
+            print(f"{pdf.stem:34} {ours:>5} {lo_pages.get(pdf.stem, '?'):>4} {','.join(map(str, lines)):>10} "
+                  f"{','.join(map(str, chars)):>15}  {len(problems) or 'ok'}")
+            for p in problems[:5]:
+                print(f"    {p}")
+            failures += bool(problems)
+    print(f"{len(outputs)} speeches, {failures} with problems")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
