@@ -1,6 +1,8 @@
-# make        set up (fonts, .venv, packages) and convert every inputs/*.txt into outputs/
-# make test   run the tests
-# make clean  remove the outputs
+# make           set up (fonts, .venv, packages) and convert every inputs/*.txt into outputs/
+# make test      run the tests
+# make verify    typeset every labelled speech and check its pages (and LibreOffice's page count)
+# make booklets  also impose each PDF as an A5 booklet: outputs/NAME.booklet.pdf
+# make clean     remove the outputs
 # One rule per speech: only inputs newer than their outputs (or than the code,
 # profile and promotion rules) are rebuilt, and `make -j2` converts two at once.
 
@@ -14,8 +16,9 @@ SPACED  := $(shell find inputs -maxdepth 1 -name '*.txt' -name '* *' 2>/dev/null
 INPUTS  := $(filter-out $(SPACED),$(wildcard inputs/*.txt))
 PDFS    := $(patsubst inputs/%.txt,outputs/%.pdf,$(INPUTS))
 DOCXS   := $(patsubst inputs/%.txt,outputs/%.docx,$(INPUTS))
+BOOKLETS:= $(patsubst inputs/%.txt,outputs/%.booklet.pdf,$(INPUTS))
 
-.PHONY: all setup test clean
+.PHONY: all setup test verify booklets clean
 .DELETE_ON_ERROR:
 
 all: $(PDFS) $(DOCXS)
@@ -36,15 +39,24 @@ $(TSTAMP): pyproject.toml scripts/setup.sh
 	scripts/setup.sh --test
 	@touch $(STAMP) $@
 
-# One recipe writes both files of a speech (a grouped pattern rule).
-outputs/%.pdf outputs/%.docx: inputs/%.txt $(CODE) | $(STAMP) outputs
+# One recipe writes all files of a speech (a grouped pattern rule): .pdf, .docx and
+# .report.txt, the page to read before printing (what was removed and why).
+outputs/%.pdf outputs/%.docx outputs/%.report.txt: inputs/%.txt $(CODE) | $(STAMP) outputs
 	$(PY) -m pipeline convert "$<" -o outputs
+
+booklets: $(BOOKLETS)
+
+outputs/%.booklet.pdf: outputs/%.pdf $(CODE) | $(STAMP)
+	$(PY) -m pipeline impose --booklet "$<" -o "$@"
 
 outputs:
 	mkdir -p $@
 
 test: $(TSTAMP)
 	$(PY) -m pytest
+
+verify: $(TSTAMP)
+	$(PY) scripts/verify.py
 
 clean:
 	find outputs -mindepth 1 ! -name .gitkeep -delete

@@ -74,11 +74,13 @@ def _convert_one(source: str) -> Outcome:
     return Outcome(Path(source), warnings=list(result.warnings))
 
 
-def build(indir: Path, outdir: Path, profile_path: Path, rules: tuple[str, ...] = (), formats=("docx", "pdf"),
+def build(indir: Path, outdir: Path, profile_path: Path | str, rules: tuple[str, ...] = (),
+          formats=("docx", "pdf", "report.txt"),
           encoding: str | None = None, jobs: int | None = None, force: bool = False, log=sys.stderr) -> Summary:
     """Convert every stale *.txt of `indir` into `outdir`."""
     sources = sorted(p for p in Path(indir).glob("*.txt"))
-    dependencies = [Path(profile_path), *map(Path, rules), *PACKAGE.rglob("*.py"), *PACKAGE.rglob("*.toml")]
+    dependencies = [*load_profile(profile_path).sources, *map(Path, rules), *PACKAGE.rglob("*.py"),
+                    *PACKAGE.rglob("*.toml")]
     deps_mtime = _newest_mtime(dependencies)
     summary = Summary()
     todo = []

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import __version__
 from .convert import ConvertError, add_font_warnings, convert_file, read_file
-from .profile import DEFAULT_PROFILE, ProfileError, load_profile
+from .profile import DEFAULT_PROFILE, ProfileError, builtin_profiles, load_profile
 from .strip import RulesError, load_rules
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -25,8 +25,9 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--encoding", help="read the input in this encoding instead of detecting it (e.g. gb18030)")
     common.add_argument("--rules", action="append", default=[], metavar="FILE",
                         help="an extra promotion-rules TOML file (repeatable), added to the built-in rules")
-    common.add_argument("--profile", type=Path, default=DEFAULT_PROFILE, metavar="TOML",
-                        help="layout profile (default: GB/T 9704-2012)")
+    common.add_argument("--profile", default=str(DEFAULT_PROFILE), metavar="NAME|TOML",
+                        help=f"layout profile: a built-in one ({', '.join(builtin_profiles())}) or a TOML file "
+                             "holding only what differs from its base (default: gbt9704, GB/T 9704-2012)")
     common.add_argument("--debug", action="store_true", help="show a traceback on failure")
 
     p = argparse.ArgumentParser(prog="python -m pipeline",
@@ -39,23 +40,43 @@ def _parser() -> argparse.ArgumentParser:
     ins.add_argument("file", type=Path, metavar="FILE")
 
     conv = sub.add_parser("convert", parents=[common], help="write NAME.docx and NAME.pdf for each FILE",
-                          description="Convert each speech FILE to DIR/NAME.docx and DIR/NAME.pdf.")
+                          description="Convert each speech FILE to DIR/NAME.docx and DIR/NAME.pdf, with "
+                                      "DIR/NAME.report.txt saying what was removed and why.")
     conv.add_argument("files", type=Path, nargs="+", metavar="FILE")
     conv.add_argument("-o", "--output", type=Path, required=True, metavar="DIR", help="output folder")
-    conv.add_argument("--format", choices=("docx", "pdf", "both"), default="both", help="what to write")
+    _output_options(conv)
+
+    imp = sub.add_parser("impose", help="turn a PDF into a booklet or 2-up sheets",
+                         description="Impose the pages of IN.pdf for printing and write OUT.pdf.")
+    how = imp.add_mutually_exclusive_group(required=True)
+    how.add_argument("--booklet", action="store_true", help="A5 booklet on A4 landscape sheets")
+    how.add_argument("--two-up", action="store_true", help="two pages side by side on each sheet")
+    imp.add_argument("pdf", type=Path, metavar="IN.pdf")
+    imp.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.pdf")
+    imp.add_argument("--debug", action="store_true", help="show a traceback on failure")
 
     bld = sub.add_parser("build", parents=[common], help="convert every stale *.txt of a folder, on all cores",
                          description="Convert each DIR/*.txt whose outputs are missing or out of date into OUT, "
                                      "in parallel worker processes, with progress and a summary.")
     bld.add_argument("folder", type=Path, metavar="DIR")
     bld.add_argument("-o", "--output", type=Path, required=True, metavar="OUT", help="output folder")
-    bld.add_argument("--format", choices=("docx", "pdf", "both"), default="both", help="what to write")
+    _output_options(bld)
     bld.add_argument("-j", "--jobs", type=int, default=None, metavar="N", help="worker processes (default: cores)")
     bld.add_argument("--force", action="store_true", help="convert even what is up to date")
     return p
 
 
 EXIT_INTERRUPTED = 130  # the shell's convention for Ctrl-C
+
+
+def _output_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", choices=("docx", "pdf", "both"), default="both", help="what to write")
+    p.add_argument("--booklet", action="store_true",
+                   help="also write NAME.booklet.pdf: an A5 booklet on A4 sheets "
+                        "(print double-sided, flip on the short edge, fold)")
+    p.add_argument("--two-up", action="store_true", help="also write NAME.2up.pdf: two pages a sheet")
+    p.add_argument("--no-report", action="store_true",
+                   help="do not write NAME.report.txt (what was removed and why, warnings, pages, fonts)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -73,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)  # exits 2 on a usage error
+    if args.command == "impose":
+        return _impose(args)
     try:
         rules = load_rules(tuple(args.rules))
         profile = load_profile(args.profile)
@@ -104,7 +127,22 @@ def _inspect(args, rules, profile) -> int:
 
 
 def _formats(args) -> tuple[str, ...]:
-    return ("docx", "pdf") if args.format == "both" else (args.format,)
+    formats = ("docx", "pdf") if args.format == "both" else (args.format,)
+    formats += ("booklet.pdf",) * args.booklet + ("2up.pdf",) * args.two_up + ("report.txt",) * (not args.no_report)
+    return formats
+
+
+def _impose(args) -> int:
+    from .convert import write_atomically
+    from .impose import booklet, two_up
+
+    try:
+        data = (booklet if args.booklet else two_up)(args.pdf.read_bytes())
+        write_atomically(args.output, data)
+    except Exception as e:  # noqa: BLE001 — a missing file, or not a PDF pypdf can read
+        _fail(args.pdf, e, args.debug)
+        return EXIT_FAILED
+    return EXIT_OK
 
 
 def _build(args) -> int:
@@ -133,7 +171,8 @@ def _convert(args, rules, profile) -> int:
             continue
         for w in result.warnings:
             print(f"{path}: warning: {w}", file=sys.stderr)
-        print(f"{path} -> {', '.join(str(p) for p in result.outputs)}", file=sys.stderr)
+        first, *others = result.outputs
+        print(f"{path} -> {first}" + "".join(f", {p.name.removeprefix(path.stem)}" for p in others), file=sys.stderr)
     return EXIT_FAILED if failed else EXIT_OK
 
 

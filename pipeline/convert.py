@@ -91,9 +91,16 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
-def convert_file(path: Path, outdir: Path, profile: Profile, formats=("docx", "pdf"),
+# What convert can write for a speech NAME: NAME.<output>.
+OUTPUTS = ("docx", "pdf", "booklet.pdf", "2up.pdf", "report.txt")
+
+
+def convert_file(path: Path, outdir: Path, profile: Profile, formats=("docx", "pdf", "report.txt"),
                  encoding: str | None = None, rules: Rules | None = None) -> ConvertResult:
-    """Read one speech and write OUTDIR/NAME.docx and/or NAME.pdf."""
+    """Read one speech and write OUTDIR/NAME.<format> for each of `formats` (see OUTPUTS).
+
+    Everything is rendered before anything is written, so a failure leaves no output.
+    """
     outdir = Path(outdir)
     if not outdir.is_dir():
         raise ConvertError(f"output folder {outdir} does not exist")
@@ -101,7 +108,18 @@ def convert_file(path: Path, outdir: Path, profile: Profile, formats=("docx", "p
         raise ConvertError(f"output folder {outdir} is not writable")
     document = read_file(path, encoding=encoding, rules=rules)
     result = ConvertResult(document)
-    rendered = {fmt: render(document, profile, fmt) for fmt in formats}  # all rendered before any is written
+    rendered = {fmt: render(document, profile, fmt) for fmt in ("docx", "pdf") if fmt in formats}
+    pdf = rendered.get("pdf") or (render(document, profile, "pdf") if set(formats) & {"booklet.pdf", "2up.pdf"}
+                                  else None)
+    if "booklet.pdf" in formats or "2up.pdf" in formats:
+        from . import impose
+        if "booklet.pdf" in formats:
+            rendered["booklet.pdf"] = impose.booklet(pdf)
+        if "2up.pdf" in formats:
+            rendered["2up.pdf"] = impose.two_up(pdf)
+    if "report.txt" in formats:
+        from .report import speech_report
+        rendered["report.txt"] = speech_report(document, profile.name, pdf).encode("utf-8")
     for fmt, data in rendered.items():
         out = outdir / f"{Path(path).stem}.{fmt}"
         try:

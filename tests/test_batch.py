@@ -24,7 +24,8 @@ def test_build_converts_skips_and_reports(tmp_path):
 
     first = build(src, "-o", out, "-j", "2")
     assert first.returncode == 1  # one file failed, and the others are still converted
-    assert sorted(p.name for p in out.iterdir()) == ["教育系统讲话.docx", "教育系统讲话.pdf", "防汛抗旱.docx", "防汛抗旱.pdf"]
+    assert sorted(p.name for p in out.iterdir()) == ["教育系统讲话.docx", "教育系统讲话.pdf", "教育系统讲话.report.txt",
+                                                     "防汛抗旱.docx", "防汛抗旱.pdf", "防汛抗旱.report.txt"]
     assert "converted 2, skipped 0 (up to date), warnings in 0, failed 1" in first.stderr
     assert f"failed: {src / '坏文件.txt'}: not a text file: it is a ZIP archive" in first.stderr
     assert "Traceback" not in first.stderr

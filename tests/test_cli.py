@@ -51,7 +51,7 @@ def test_inspect_prints_the_model_as_json():
 
 def test_convert_writes_docx_and_pdf_named_after_the_input(converted):
     stem = SAMPLE.stem
-    assert sorted(p.name for p in converted.iterdir()) == [f"{stem}.docx", f"{stem}.pdf"]
+    assert sorted(p.name for p in converted.iterdir()) == [f"{stem}.docx", f"{stem}.pdf", f"{stem}.report.txt"]
 
 
 def test_outputs_hold_the_speech_and_no_promotion(converted):
@@ -76,7 +76,7 @@ def test_exit_status_1_when_one_file_fails_and_the_others_are_done(tmp_path):
     assert proc.returncode == 1
     assert f"{bad}: error: not a text file: it is a PNG image" in proc.stderr
     assert "Traceback" not in proc.stderr
-    assert sorted(p.suffix for p in out.iterdir()) == [".docx", ".pdf"]  # the sample only
+    assert sorted(p.suffix for p in out.iterdir()) == [".docx", ".pdf", ".txt"]  # the sample only
 
 
 @pytest.mark.parametrize("args", [[], ["convert"], ["convert", "x.txt"], ["frobnicate"]])
@@ -142,10 +142,34 @@ def test_make_rebuilds_only_what_is_stale(tmp_path):
     make = lambda *a: subprocess.run(["make", *a], cwd=tmp_path, capture_output=True, text=True, timeout=300)
     first = make("-j2")
     assert first.returncode == 0, first.stderr
-    assert sorted(p.name for p in (tmp_path / "outputs").iterdir()) == ["乙.docx", "乙.pdf", "甲.docx", "甲.pdf"]
+    assert sorted(p.name for p in (tmp_path / "outputs").iterdir()) == [
+        "乙.docx", "乙.pdf", "乙.report.txt", "甲.docx", "甲.pdf", "甲.report.txt"]
     assert "convert" not in make("-n").stdout
     os.utime(tmp_path / "inputs" / "甲.txt")
     dry = make("-n").stdout
     assert "甲.txt" in dry and "乙.txt" not in dry
     assert make("clean").returncode == 0
     assert list((tmp_path / "outputs").iterdir()) == []
+
+
+def test_report_says_what_was_removed_and_what_was_made(converted):
+    report = (converted / f"{SAMPLE.stem}.report.txt").read_text(encoding="utf-8")
+    assert "encoding:  utf-8" in report and "profile:   gbt9704" in report
+    assert "pages:     7 (PDF)" in report
+    assert "warnings: none" in report
+    assert "removed lines (8), each with its reason:" in report
+    assert "line    1: 仅供学习 禁止外传    [promotion: header" in report
+
+
+def test_booklet_and_two_up_outputs(tmp_path):
+    proc = run("convert", SAMPLE, "-o", tmp_path, "--booklet", "--two-up", "--no-report")
+    assert proc.returncode == 0, proc.stderr
+    booklet = PdfReader(str(tmp_path / f"{SAMPLE.stem}.booklet.pdf"))
+    two_up = PdfReader(str(tmp_path / f"{SAMPLE.stem}.2up.pdf"))
+    assert len(booklet.pages) == 4 and len(two_up.pages) == 4  # 7 pages: 8 padded / 2 a side; 2-up ceil(7/2)
+    assert round(float(booklet.pages[0].mediabox.width)) == 842
+    assert not (tmp_path / f"{SAMPLE.stem}.report.txt").exists()
+    proc = run("impose", "--two-up", tmp_path / f"{SAMPLE.stem}.pdf", "-o", tmp_path / "x.pdf")
+    assert proc.returncode == 0 and len(PdfReader(str(tmp_path / "x.pdf")).pages) == 4
+    proc = run("impose", "--booklet", tmp_path / "nope.pdf", "-o", tmp_path / "y.pdf")
+    assert proc.returncode == 1 and "nope.pdf: error:" in proc.stderr and not (tmp_path / "y.pdf").exists()
