@@ -118,8 +118,10 @@ def convert_file(path: Path, outdir: Path, profile: Profile, formats=("docx", "p
         if "2up.pdf" in formats:
             rendered["2up.pdf"] = impose.two_up(pdf)
     if "report.txt" in formats:
+        from .render_pdf import pdf_facts
         from .report import speech_report
-        rendered["report.txt"] = speech_report(document, profile.name, pdf).encode("utf-8")
+        facts = pdf_facts(document, profile) if pdf is not None else None
+        rendered["report.txt"] = speech_report(document, profile.name, facts).encode("utf-8")
     for fmt, data in rendered.items():
         out = outdir / f"{Path(path).stem}.{fmt}"
         try:

@@ -44,7 +44,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from .fonts import find_fonts
+from .fonts import FontFile, find_fonts
 from .model import Block, Document, block_role, lead_role
 from .profile import MM, FontFamily, Profile, Role
 from .titles import split_title  # the same balanced title lines as the Word file
@@ -74,6 +74,7 @@ class Font:
     name: str
     path: str
     index: int
+    family: str
     cmap: dict
     widths: dict
     default_width: float
@@ -87,18 +88,18 @@ class Font:
 _LOADED: dict[tuple[str, int], Font | None] = {}  # per process: fonts load and register once
 
 
-def _load(path: str, index: int) -> Font | None:
-    key = (path, index)
+def _load(ff: FontFile) -> Font | None:
+    key = (ff.path, ff.index)
     if key not in _LOADED:
-        name = f"{Path(path).stem}-{index}-{len(_LOADED)}"  # unique even for equal file names
+        name = f"{Path(ff.path).stem}-{ff.index}-{len(_LOADED)}"  # unique even for equal file names
         try:
-            tt = TTFont(name, path, subfontIndex=index)
+            tt = TTFont(name, ff.path, subfontIndex=ff.index)
         except (TTFError, OSError):  # e.g. CFF "postscript outlines are not supported": skip it
             _LOADED[key] = None
         else:
             pdfmetrics.registerFont(tt)
             face = tt.face
-            _LOADED[key] = Font(name, path, index, face.charToGlyph, face.charWidths,
+            _LOADED[key] = Font(name, ff.path, ff.index, ff.family, face.charToGlyph, face.charWidths,
                                 face.defaultWidth, face.ascent, face.descent)
     return _LOADED[key]
 
@@ -122,7 +123,7 @@ class FontChain:
         while self._next < len(self._files):
             ff = self._files[self._next]
             self._next += 1
-            font = _load(ff.path, ff.index)
+            font = _load(ff)
             if font and font not in self._loaded:
                 self._loaded.append(font)
                 return True
@@ -517,6 +518,13 @@ def _draw_runs(c: Canvas, runs: list[Run]) -> None:
         text.setTextRenderMode(2 if r.bold else 0)  # fill + stroke: fake bold
         text.textOut(r.text)
     c.drawText(text)
+
+
+def pdf_facts(doc: Document, profile: Profile) -> tuple[int, list[str]]:
+    """How many pages the PDF of `doc` has, and the families of the fonts it draws with."""
+    pages = layout(doc, profile)
+    by_name = {f.name: f.family for f in _LOADED.values() if f}
+    return len(pages), sorted({by_name[r.font] for p in pages for r in p.runs})
 
 
 def render_pdf(doc: Document, profile: Profile) -> bytes:

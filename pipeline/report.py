@@ -6,7 +6,6 @@ trust blindly that nothing of the speech was dropped.
 """
 from __future__ import annotations
 
-import io
 from collections import Counter
 
 from .model import Document
@@ -15,19 +14,8 @@ NAMES = {"title": "title", "subtitle": "subtitle", "byline": "bylines", "salutat
          "heading": "headings", "paragraph": "paragraphs"}
 
 
-def pdf_facts(pdf: bytes) -> tuple[int, list[str]]:
-    """Page count and the names of the fonts embedded in a PDF (subset prefixes dropped)."""
-    from pypdf import PdfReader
-
-    reader = PdfReader(io.BytesIO(pdf))
-    fonts = set()
-    for page in reader.pages:
-        for font in (page.get("/Resources", {}).get("/Font", {}) or {}).values():
-            fonts.add(str(font.get_object().get("/BaseFont", "")).lstrip("/").split("+")[-1])
-    return len(reader.pages), sorted(f for f in fonts if f)
-
-
-def speech_report(doc: Document, profile_name: str, pdf: bytes | None = None) -> str:
+def speech_report(doc: Document, profile_name: str, pdf_facts: tuple[int, list[str]] | None = None) -> str:
+    """The report's text; `pdf_facts` (pages, font families) when a PDF was made."""
     counts = Counter(b.type for b in doc.blocks)
     leads = sum(1 for b in doc.blocks if b.lead)
     chars = sum(len(b.text) for b in doc.blocks)
@@ -38,8 +26,8 @@ def speech_report(doc: Document, profile_name: str, pdf: bytes | None = None) ->
            "blocks:    " + ", ".join(f"{n} {NAMES[t]}" for t, n in counts.items())
            + (f" ({leads} with a run-in lead)" if leads else ""),
            f"text:      {chars} characters"]
-    if pdf is not None:
-        pages, fonts = pdf_facts(pdf)
+    if pdf_facts is not None:
+        pages, fonts = pdf_facts
         out += [f"pages:     {pages} (PDF)", f"fonts:     {', '.join(fonts)}"]
     out += ["", f"warnings ({len(doc.warnings)}):" if doc.warnings else "warnings: none — nothing to check"]
     out += [f"  - {w}" for w in doc.warnings]
