@@ -25,14 +25,17 @@ HEADING_LEVELS = (
 # A sentence ends here: a line ending so is running text, not a banner or heading.
 SENTENCE_END = re.compile(r"[。！？；：!?;:…][”’」』）)]?$")
 
-SALUTATION = re.compile(r"^[^。！？!?]{1,30}[：:]$")
+SALUTATION = re.compile(r"^[^。！？!?]{1,80}[：:]$")
 ADDRESS_WORDS = re.compile(r"同志|各位|朋友|代表|来宾|领导|女士|先生|老师|同学|嘉宾|大家|战友|青年|委员")
+# What a long salutation is made of besides address words: 尊敬的×××书记、各位来宾，女士们：
+ADDRESS_FILLER = re.compile(r"尊敬的|亲爱的|在座的|全体|各位|们|和|及|以及|[、，,：:\s×]")
 
 SUBTITLE = re.compile(r"^(——|--|—|－－)")
 DATE = re.compile(r"[0-9０-９〇零一二三四五六七八九十×]{2,4}\s*年\s*[0-9０-９一二三四五六七八九十×]{1,2}\s*月"
                   r"(\s*[0-9０-９一二三四五六七八九十×]{1,3}\s*日)?")
 # "县委书记 刘××", "区长 陈××": an office and a name, separated by a space or ending in ××
-OFFICE = re.compile(r"(书记|县长|市长|区长|省长|镇长|乡长|主任|主席|部长|局长|厅长|校长|经理|董事长|院长|委员|秘书长|处长|科长|司令|政委)")
+OFFICE = re.compile(r"(书记|县长|市长|区长|省长|镇长|乡长|主任|主席|部长|局长|厅长|校长|经理|董事长|院长|委员|秘书长|处长"
+                    r"|科长|司令|政委|组长|队长|厂长|行长|会长|理事长|总裁|总监|所长|站长|馆长|社长|署长|司长|巡视员|调研员)")
 
 # Words of a speech title: the line that names the occasion (讲话, but not the genre 讲话稿).
 TITLE_WORDS = re.compile(r"(讲话|发言|致辞|报告|动员|总结|辅导|党课|演讲|贺词|祝酒词|主持词)(?![稿范])")
@@ -53,17 +56,30 @@ def is_sentence(text: str) -> bool:
 
 
 def is_salutation(text: str) -> bool:
-    return bool(SALUTATION.match(text)) and bool(ADDRESS_WORDS.search(text)) and heading_level(text) is None
+    """The address before the body: 同志们：, or a list of addressees (尊敬的各位领导、各位来宾，女士们、先生们：)."""
+    if not SALUTATION.match(text) or heading_level(text) is not None:
+        return False
+    words = ADDRESS_WORDS.findall(text)
+    if not words:
+        return False
+    if len(text) <= 12:
+        return True
+    # A long line is a salutation only when it is addressees and little else: not
+    # "下面，我代表县委向各位领导和同志们汇报三个方面的情况："
+    rest = ADDRESS_FILLER.sub("", OFFICE.sub("", ADDRESS_WORDS.sub("", text)))
+    return len(rest) <= max(4, len(words) * 2)
 
 
 def is_byline(text: str) -> bool:
-    """A speaker or date line under the title: short, no sentence, a date or an office and a name."""
-    if len(text) > 30 or is_sentence(text) or heading_level(text) in (1, 3, 4):
+    """A speaker or date line by the title: short, no sentence, a date, or an office and a name."""
+    if len(text) > 40 or is_sentence(text) or heading_level(text) in (1, 3, 4):
         return False
     bare = text.strip("（）() ")
     if DATE.search(text) and len(bare) <= 20:
         return True
-    return bool(OFFICE.search(text)) and (" " in text or "\u3000" in text or "×" in text) and len(text) <= 20
+    # "县委书记 刘××", "市委常委、组织部部长 王××": the name after the last space, or ××
+    name = re.search(r"[ \u3000]+(\S{1,4})$", text)
+    return bool(OFFICE.search(text)) and (bool(name) or text.endswith("×")) and not TITLE_WORDS.search(text)
 
 
 def is_subtitle(text: str) -> bool:

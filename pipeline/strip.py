@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .clean import Line, Wrap, wrap_width
 from .model import Removal
-from .patterns import (COMPLETE_TITLE, TITLE_WORDS, heading_level, is_byline, is_salutation, is_sentence,
+from .patterns import (COMPLETE_TITLE, DATE, TITLE_WORDS, heading_level, is_byline, is_salutation, is_sentence,
                        is_subtitle, looks_like_title_line)
 
 DEFAULT_RULES = Path(__file__).parent / "data" / "promo_rules.toml"
@@ -36,6 +36,7 @@ class Signal:
     pattern: re.Pattern
     weight: int = 1
     strong: bool = False
+    cut: bool = False  # near the end, everything from a line with this signal on is footer
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class Verdict:
     heavy: int  # the part of score from signals weighing 2 or more (copyright, banners)
     strong: tuple[str, ...]  # names of strong signals hit
     names: tuple[str, ...]  # names of all signals hit
+    cut: bool = False  # a signal that starts a site's tail (END, 往期推荐) was hit
 
     @property
     def clean(self) -> bool:
@@ -86,7 +88,7 @@ def load_rules(extra: tuple[str, ...] = ()) -> Rules:
             where = f"{path}: signal {s.get('name', i + 1)!r}"
             try:
                 signals.append(Signal(str(s["name"]), re.compile(s["pattern"]), int(s.get("weight", 1)),
-                                      bool(s.get("strong", False))))
+                                      bool(s.get("strong", False)), bool(s.get("cut", False))))
             except KeyError as e:
                 raise RulesError(f"{where}: missing key {e.args[0]!r}") from None
             except re.error as e:
@@ -101,17 +103,21 @@ def load_rules(extra: tuple[str, ...] = ()) -> Rules:
 
 
 def judge(text: str, rules: Rules) -> Verdict:
-    """Score one line against the signals: each distinct word a signal finds counts its weight."""
-    score, heavy, strong, names = 0, 0, [], []
+    """Score one line against the signals: each distinct word a signal finds counts its weight.
+    The line is read as it is and with its spaces removed (仅 供 学 习 is 仅供学习)."""
+    score, heavy, strong, names, cut = 0, 0, [], [], False
+    squeezed = re.sub(r"\s+", "", text)
     for s in rules.signals:
         hits = {m.group(0) for m in s.pattern.finditer(text)}
+        if squeezed != text:
+            hits |= {m.group(0) for m in s.pattern.finditer(squeezed)}
         if hits:
             names.append(s.name)
             score += s.weight * len(hits)
             heavy += s.weight * len(hits) if s.weight >= 2 else 0
-            if s.strong:
-                strong.append(s.name)
-    return Verdict(score, heavy, tuple(strong), tuple(names))
+            strong += [s.name] if s.strong else []
+            cut = cut or s.cut
+    return Verdict(score, heavy, tuple(strong), tuple(names), cut)
 
 
 def _speechlike(text: str) -> bool:
@@ -154,6 +160,8 @@ def strip_lines(lines: list[Line], rules: Rules) -> tuple[list[Line], list[Remov
         elif width and _splits_wrapped_paragraph(lines, i, width, reasons):
             reasons[i] = _reason("watermark: inside a wrapped paragraph", v)
 
+    _spread_to_glued_lines(lines, verdicts, reasons, start, end, rules)
+
     kept, removed, warnings = [], [], []
     pending_break = None  # the removed line just before the next kept one
     for i, line in enumerate(lines):
@@ -171,6 +179,29 @@ def strip_lines(lines: list[Line], rules: Rules) -> tuple[list[Line], list[Remov
         kept.append(line)
         pending_break = None
     return kept, removed, warnings
+
+
+def _spread_to_glued_lines(lines: list[Line], verdicts: list[Verdict], reasons: dict, start: int, end: int,
+                           rules: Rules) -> None:
+    """A promotion block is several lines glued together (no blank line between), such as an
+    account card: "▼ 推荐关注 ▼" / its name / its blurb. From each removed promotion line,
+    take the run of short non-sentence lines glued to it (up or down); the run's lines up
+    to the last one with a signal of its own go with it."""
+    def glued_run(i: int, step: int) -> list[int]:
+        run, j = [], i + step
+        while start < j < end and j not in reasons and not _speechlike(lines[j].text) \
+                and len(lines[j].text) <= rules.watermark_max_chars \
+                and not (lines[j] if step > 0 else lines[j + 1]).blank_before:
+            run.append(j)
+            j += step
+        return run
+
+    for i in [i for i in range(start + 1, end) if reasons.get(i, "").startswith("promotion")]:
+        for step in (1, -1):
+            run = glued_run(i, step)
+            signalled = [k for k, j in enumerate(run) if verdicts[j].score]
+            for j in run[:signalled[-1] + 1] if signalled else []:
+                reasons[j] = _reason("promotion: glued to promotion", verdicts[j])
 
 
 def _splits_wrapped_paragraph(lines: list[Line], i: int, width: Wrap, reasons: dict) -> bool:
@@ -195,26 +226,52 @@ def _is_body_width(line: Line, wrap: Wrap | None, slack: int = 1) -> bool:
 
 
 def speech_start(lines: list[Line], verdicts: list[Verdict]) -> int:
-    """Index of the speech's first line (its title, when it has one); all above is header."""
+    """Index of the speech's first line (its title, or a byline above it); all above is header."""
     window = range(min(len(lines), SEARCH_TITLE_WITHIN))
+    title = _find_title(lines, verdicts, window)
+    if title is None:
+        # No title found: the speech starts at the first line that carries no signal.
+        return next((i for i in range(len(lines)) if verdicts[i].clean), len(lines))
+    top = _title_top(lines, verdicts, title)
+    # A speaker's line may stand above the title ("县委书记 张××" / title).
+    while top > 0 and verdicts[top - 1].clean and is_byline(lines[top - 1].text) and title - top < 3:
+        top -= 1
+    return top
+
+
+def _find_title(lines: list[Line], verdicts: list[Verdict], window: range) -> int | None:
+    """The title line: above the salutation and the front matter under the title, or else
+    the best line that names an occasion."""
+    def title_like(i: int) -> bool:
+        return verdicts[i].clean and looks_like_title_line(lines[i].text) and not is_subtitle(lines[i].text) \
+            and not is_byline(lines[i].text) and not is_salutation(lines[i].text)
+
     salutation = next((i for i in window if verdicts[i].clean and is_salutation(lines[i].text)), None)
     if salutation is not None:
+        # A title naming the occasion just above the salutation wins over the line right above it.
+        near = [i for i in range(max(0, salutation - 4), salutation) if title_like(i) and TITLE_WORDS.search(lines[i].text)]
+        if near:
+            return near[0]
         # Up from the salutation over bylines, a subtitle and any promotion between them.
         i = salutation
         while i > 0 and (verdicts[i - 1].clean and (is_byline(lines[i - 1].text) or is_subtitle(lines[i - 1].text))
                          or not verdicts[i - 1].clean and not _speechlike(lines[i - 1].text)):
             i -= 1
-        if i > 0 and verdicts[i - 1].clean and looks_like_title_line(lines[i - 1].text):
-            return _title_top(lines, verdicts, i - 1)
-        while i < salutation and not verdicts[i].clean:  # promotion is not where the speech starts
-            i += 1
-        return i
-    titles = [i for i in window if verdicts[i].clean and looks_like_title_line(lines[i].text)
-              and TITLE_WORDS.search(lines[i].text)]
-    if titles:
-        return _title_top(lines, verdicts, titles[0])
-    # No title found: the speech starts at the first line that carries no signal.
-    return next((i for i in range(len(lines)) if verdicts[i].clean), len(lines))
+        if i > 0 and title_like(i - 1):
+            return i - 1
+    # A subtitle "——在……上的讲话" stands under the title.
+    for i in window:
+        if verdicts[i].clean and is_subtitle(lines[i].text):
+            above = [j for j in range(max(0, i - 3), i) if title_like(j)]
+            if above:
+                return above[-1]
+    # Otherwise the line that names the occasion, preferring one followed by front matter.
+    candidates = [i for i in window if title_like(i) and TITLE_WORDS.search(lines[i].text)]
+    for i in candidates:
+        following = lines[i + 1].text if i + 1 < len(lines) else ""
+        if COMPLETE_TITLE.search(lines[i].text) or is_byline(following) or is_salutation(following):
+            return i
+    return candidates[0] if candidates else None
 
 
 def _title_top(lines: list[Line], verdicts: list[Verdict], i: int) -> int:
@@ -225,6 +282,7 @@ def _title_top(lines: list[Line], verdicts: list[Verdict], i: int) -> int:
     top = i
     while (top > 0 and i - top < 2 and not lines[top].blank_before and verdicts[top - 1].clean
            and looks_like_title_line(lines[top - 1].text) and not TITLE_WORDS.search(lines[top - 1].text)
+           and not is_byline(lines[top - 1].text)
            and sum(len(l.text) for l in lines[top - 1:i + 1]) <= 60):
         top -= 1
     return top
@@ -233,14 +291,22 @@ def _title_top(lines: list[Line], verdicts: list[Verdict], i: int) -> int:
 def speech_end(lines: list[Line], verdicts: list[Verdict], start: int, rules: Rules) -> int:
     """Index after the speech's last line: below it stand only the site's footer lines.
 
-    A closing formula (谢谢大家！) near the end ends the speech. Otherwise walk up from
-    the bottom over lines with signals and over short lines that are not sentences (a
-    footer's "文档页数：5页"), and stop at the first sentence that carries no heavy signal.
+    A closing formula (谢谢大家！) near the end ends the speech, and so does a line that
+    starts a site's tail (END, 往期推荐) in the last third. Otherwise walk up from the
+    bottom over lines with signals and short lines that are not sentences (a footer's
+    "文档页数：5页"), and stop at the first sentence that carries no heavy signal. Of the
+    short signal-free lines right under that sentence, those that close a speech stay:
+    a date, a signature.
     """
-    for i in range(len(lines) - 1, max(start, len(lines) - 12), -1):
+    end = len(lines)
+    tail = start + 2 * (len(lines) - start) // 3
+    cut = next((i for i in range(max(tail, start + 1), len(lines)) if verdicts[i].cut), None)
+    if cut is not None:
+        end = cut
+    for i in range(end - 1, max(start, end - 12), -1):
         if rules.closing.search(lines[i].text):
             return i + 1
-    end, last_junk = len(lines), len(lines)
+    top_junk = end
     while end - 1 > start:
         line, v = lines[end - 1], verdicts[end - 1]
         if _speechlike(line.text):
@@ -250,7 +316,13 @@ def speech_end(lines: list[Line], verdicts: list[Verdict], start: int, rules: Ru
         if not junk:
             break
         if v.score or v.strong:
-            last_junk = end - 1
+            top_junk = end - 1
         end -= 1
-    # Signal-free short lines only count as footer when promotion stands below them.
-    return last_junk if end < last_junk else end
+    while end < top_junk and _closes_speech(lines[end].text):
+        end += 1
+    return end
+
+
+def _closes_speech(text: str) -> bool:
+    """A line that may end a speech without being a sentence: a date, a signature, 述职人：李××."""
+    return bool(DATE.search(text)) or is_byline(text) or bool(re.match(r"^\S{1,6}[：:]\s*\S{1,6}$", text))

@@ -28,9 +28,19 @@ def build_blocks(paras: list[Line]) -> tuple[list[Block], list[str]]:
     """The blocks of a speech from its paragraphs, and warnings for a person to check."""
     blocks: list[Block] = []
     warnings: list[str] = []
-    i = _title_end(paras)
-    if i:
-        blocks.append(Block("title", "".join(p.text for p in paras[:i])))
+    # A speaker's line may stand above the title ("县委书记 张××" / title).
+    first = 0
+    while first < min(2, len(paras) - 1) and is_byline(paras[first].text):
+        first += 1
+    n = _title_end(paras[first:]) if first else 0
+    if n:
+        blocks += [Block("byline", p.text) for p in paras[:first]]
+    else:
+        first = 0
+        n = _title_end(paras)
+    i = first + n
+    if n:
+        blocks.append(Block("title", "".join(p.text for p in paras[first:i])))
     else:
         warnings.append("no title found: the first line is not a title")
     while i < len(paras) and is_subtitle(paras[i].text):
