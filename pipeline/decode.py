@@ -84,6 +84,10 @@ def decode(raw: bytes, encoding: str | None = None) -> Decoded:
     except UnicodeDecodeError:
         pass
 
+    mostly = _mostly_utf8(raw)
+    if mostly:
+        return mostly
+
     if b"\x00" not in raw[:20000]:
         try:
             text = raw.decode("gb18030")
@@ -102,6 +106,46 @@ def decode(raw: bytes, encoding: str | None = None) -> Decoded:
         raise DecodeError("not a text file: it contains NUL bytes")
 
     return _guess(raw)
+
+
+def _mostly_utf8(raw: bytes) -> Decoded | None:
+    """UTF-8 with a few bad lines: a file cut inside a character, or pasted together from
+    UTF-8 and GB18030 pieces. Each bad line is read as GB18030 where that reads as
+    Chinese, else with its bad bytes replaced by U+FFFD, and every such line is named."""
+    lines = raw.split(b"\n")
+    bad = []
+    for i, line in enumerate(lines):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            bad.append(i)
+    non_ascii = sum(1 for line in lines if not line.isascii())
+    if len(bad) > max(2, 0.2 * non_ascii):
+        return None
+    text_lines, as_gb, replaced = [], [], []
+    for i, line in enumerate(lines):
+        if i not in bad:
+            text_lines.append(line.decode("utf-8"))
+            continue
+        try:
+            gb = line.decode("gb18030")
+            if _readable_share(gb) < 0.95:
+                raise UnicodeDecodeError("gb18030", line, 0, 1, "does not read as text")
+            text_lines.append(gb)
+            as_gb.append(i + 1)
+        except UnicodeDecodeError:
+            text_lines.append(line.decode("utf-8", "replace"))
+            replaced.append(i + 1)
+    warnings = []
+    if as_gb:
+        warnings.append(f"the file is UTF-8 but line(s) {_numbers(as_gb)} are GB18030: read them as GB18030; check them")
+    if replaced:
+        warnings.append(f"line(s) {_numbers(replaced)} hold bytes that are not UTF-8: shown as \ufffd; check them")
+    return _checked("\n".join(text_lines), "utf-8", warnings)
+
+
+def _numbers(ns: list[int]) -> str:
+    return ", ".join(map(str, ns[:10])) + (f" and {len(ns) - 10} more" if len(ns) > 10 else "")
 
 
 def _guess(raw: bytes) -> Decoded:

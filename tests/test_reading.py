@@ -46,6 +46,20 @@ def test_decode_forced_encoding():
         decode(b"x", "no-such-codec")
 
 
+def test_decode_utf8_cut_inside_a_character_keeps_the_rest_and_says_so():
+    raw = SPEECH.encode("utf-8") + "结尾".encode("utf-8")[:-1]
+    d = decode(raw)
+    assert d.encoding == "utf-8" and d.text.startswith(SPEECH) and d.text.endswith("结\ufffd")
+    assert "line(s) 7 hold bytes that are not UTF-8" in d.warnings[0]
+
+
+def test_decode_utf8_file_with_a_gb18030_line():
+    raw = SPEECH.encode("utf-8") + "这一行是国标编码。\n".encode("gb18030") + "谢谢大家！\n".encode("utf-8")
+    d = decode(raw)
+    assert d.text == SPEECH + "这一行是国标编码。\n谢谢大家！\n"
+    assert d.encoding == "utf-8" and "line(s) 7 are GB18030" in d.warnings[0]
+
+
 @pytest.mark.parametrize("raw,what", [
     (b"\x89PNG\r\n\x1a\n" + bytes(range(256)), "PNG"),
     (b"PK\x03\x04" + bytes(100), "ZIP"),
