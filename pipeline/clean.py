@@ -33,6 +33,7 @@ class Line:
     blank_before: bool = False  # a blank line (or the start of the file) precedes it
     after_break: bool = False  # a removed page mark or running header stands right before it
     before_break: bool = False  # a page mark stands right after it
+    after_removed: bool = False  # a removed promotion or watermark line stands right before it
 
 
 # Page marks a PDF copy leaves between pages: "- 3 -", "—3—", "第 2 页 共 7 页", "Page 3 of 9", "3/9", "3".
@@ -42,7 +43,7 @@ PAGE_MARK = re.compile(
     r"|共\s*[0-9０-９]{1,4}\s*页\s*第\s*[0-9０-９]{1,4}\s*页"
     r"|(?:page|p\.)\s*[0-9]{1,4}(?:\s*(?:of|/)\s*[0-9]{1,4})?"
     r"|[0-9]{1,4}\s*/\s*[0-9]{1,4}"
-    r"|[0-9]{1,4})$", re.IGNORECASE)
+    r"|[·•]\s*[0-9]{1,4}\s*[·•])$", re.IGNORECASE)
 
 # ASCII punctuation with a Chinese character (or full-width mark) on its left, or,
 # for an opening bracket, on its right. Nothing else is touched.
@@ -66,6 +67,7 @@ def clean_lines(text: str) -> tuple[list[Line], list[Removal]]:
     # str.splitlines: every Unicode line boundary (CR, LF, CRLF, form feed, U+2028 …),
     # so line numbers agree with any other tool that reads the file as lines.
     raw = text.removeprefix("\ufeff").splitlines()
+    bare_pages = _bare_page_numbers(raw)
     lines: list[Line] = []
     removed: list[Removal] = []
     blank = True
@@ -75,7 +77,7 @@ def clean_lines(text: str) -> tuple[list[Line], list[Removal]]:
         if not content:
             blank = True
             continue
-        if _is_page_mark(content, raw, no - 1):
+        if _is_page_mark(content, no - 1, bare_pages):
             removed.append(Removal(no, content, "page mark"))
             if lines and not broke:
                 lines[-1] = replace(lines[-1], before_break=True)
@@ -86,15 +88,32 @@ def clean_lines(text: str) -> tuple[list[Line], list[Removal]]:
     return _drop_running_headers(lines, removed)
 
 
-def _is_page_mark(content: str, raw: list[str], i: int) -> bool:
-    """A page mark; a bare number counts only where it stands alone between pages, not in a list."""
-    if not PAGE_MARK.match(content):
-        return False
-    if not re.fullmatch(r"[0-9]{1,4}", content):
-        return True
-    # A bare number: a page mark only when its neighbours are text, not more numbers.
-    neighbours = [raw[j].strip() for j in (i - 1, i + 1) if 0 <= j < len(raw)]
-    return not any(re.fullmatch(r"[0-9]{1,4}", n) for n in neighbours)
+BARE_NUMBER = re.compile(r"[0-9]{1,3}")
+MIN_PAGE_LINES = 10  # a page holds at least this many lines of a PDF copy
+
+
+def _bare_page_numbers(raw: list[str]) -> set[int]:
+    """Indexes of lines that are bare page numbers ("3" alone between two pages).
+
+    A bare number is a page number only as one of a sequence: counting up by one,
+    a page's worth of lines apart. Numbers in a list, years on a timeline (2024 /
+    2025) and a lone count do not qualify.
+    """
+    numbers = [(i, int(line.strip())) for i, line in enumerate(raw) if BARE_NUMBER.fullmatch(line.strip())]
+    if not numbers:
+        return set()
+    steps = list(zip(numbers, numbers[1:]))
+    sequence = all(b[1] == a[1] + 1 and b[0] - a[0] >= MIN_PAGE_LINES for a, b in steps)
+    first_line, first_value = numbers[0]
+    plausible = first_value <= 3 and first_line >= MIN_PAGE_LINES
+    return {i for i, _ in numbers} if sequence and plausible else set()
+
+
+def _is_page_mark(content: str, i: int, bare_pages: set[int]) -> bool:
+    """A page mark: one of PAGE_MARK's forms, or a bare number of the page sequence."""
+    if BARE_NUMBER.fullmatch(content):
+        return i in bare_pages
+    return bool(PAGE_MARK.match(content))
 
 
 def _drop_running_headers(lines: list[Line], removed: list[Removal]) -> tuple[list[Line], list[Removal]]:
@@ -131,8 +150,14 @@ def _drop_running_headers(lines: list[Line], removed: list[Removal]) -> tuple[li
 # --- hard wraps -------------------------------------------------------------
 
 def cells(text: str) -> int:
-    """Display width: two cells for a wide (Chinese) character, one for a narrow one."""
+    """Display width: two cells for a wide (Chinese) character, one for a narrow one.
+    Quotes, × and … count as wide, as Chinese fonts set them."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text)
+
+
+def narrow_cells(text: str) -> int:
+    """Display width counting quotes, × and … narrow, as a Western font (or wcwidth) does."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 _FIRST_TOKEN = re.compile(r"[!-~]+|.")  # a run of ASCII that a wrapper never splits, or one character
@@ -144,24 +169,30 @@ class Wrap:
 
     Some copies count characters (28 a line, digits included), others display cells
     (a digit is half a Chinese character); `unit` is one character in that measure.
+    Whether a copy counted “” as wide or narrow cannot be known, so a line's length
+    is a range from `low` (narrow) to `measure` (wide).
     """
     width: int
     measure: Callable[[str], int]
     unit: int
+    low: Callable[[str], int] = len
 
     def is_full(self, text: str, slack: int = 1) -> bool:
         """As long as a wrapped line, within `slack` characters."""
-        return abs(self.measure(text) - self.width) <= slack * self.unit
+        return self.low(text) - slack * self.unit <= self.width <= self.measure(text) + slack * self.unit
+
+    def is_short(self, text: str, by: int = 3) -> bool:
+        """Clearly shorter than a wrapped line, however its quotes were counted."""
+        return self.measure(text) <= self.width - by * self.unit
 
     def broke(self, text: str, indented: bool, following: str) -> bool:
         """Whether the page edge broke the line `text`: the first token of `following`
         would not have fitted after it. A line longer than the page was never wrapped."""
-        n = self.measure(text)
-        if n > self.width + 2 * self.unit:
+        if self.low(text) > self.width + 2 * self.unit:
             return False
         room = self.width - (2 * self.unit if indented else 0)  # an indented first line holds less
         token = _FIRST_TOKEN.match(following)
-        return n + self.measure(token.group(0) if token else "") > room - self.unit
+        return self.measure(text) + self.measure(token.group(0) if token else "") > room - self.unit
 
 
 def wrap_width(lines: list[Line]) -> Wrap | None:
@@ -177,15 +208,16 @@ def wrap_width(lines: list[Line]) -> Wrap | None:
     if len(texts) < 6:
         return None
     best = None
-    for measure, unit in ((len, 1), (cells, 2)):
+    for measure, low, unit in ((len, len, 1), (cells, narrow_cells, 2)):
         lengths = [measure(t) for t in texts]
         width, _ = Counter(lengths).most_common(1)[0]
-        near = [n for n in lengths if abs(n - width) <= unit]
-        longer = sum(1 for t in every if measure(t) > width + 2 * unit)
+        # A line agrees with the width however its quotes were counted (wide or narrow).
+        near = [n for t, n in zip(texts, lengths) if abs(n - width) <= unit or abs(low(t) - width) <= unit]
+        longer = sum(1 for t in every if low(t) > width + 2 * unit)
         # Many lines end at the page edge, and hardly any line, indented or not, runs past it.
         if (len(near) >= max(4, 0.25 * len(lengths)) and longer <= max(2, 0.15 * len(every))
                 and 12 * unit <= width <= 80 * unit and (best is None or len(near) > best[0])):
-            best = (len(near), Wrap(round(median(near)), measure, unit))
+            best = (len(near), Wrap(width, measure, unit, low))
     return best[1] if best else None
 
 
@@ -223,6 +255,6 @@ def _continues(last: Line, line: Line, wrap: Wrap | None, uses_indent: bool, pre
         # Not hard-wrapped, but a page break can still cut a paragraph mid-sentence.
         return (line.after_break and len(last.text) >= 20 and not is_sentence(last.text)
                 and heading_level(last.text) is None and not last.text.endswith(("：", ":")))
-    if line.blank_before and not line.after_break:
+    if line.blank_before and not (line.after_break or line.after_removed):
         return False
     return wrap.broke(last.text, last.indented and prev is last, line.text)

@@ -32,7 +32,8 @@ ADDRESS_FILLER = re.compile(r"尊敬的|亲爱的|在座的|全体|各位|们|�
 
 SUBTITLE = re.compile(r"^(——|--|—|－－)")
 DATE = re.compile(r"[0-9０-９〇零一二三四五六七八九十×]{2,4}\s*年\s*[0-9０-９一二三四五六七八九十×]{1,2}\s*月"
-                  r"(\s*[0-9０-９一二三四五六七八九十×]{1,3}\s*日)?")
+                  r"(\s*[0-9０-９一二三四五六七八九十×]{1,3}\s*日)?"
+                  r"|(?<![0-9])(19|20)[0-9]{2}\s*[.\-/／．]\s*[0-9]{1,2}\s*[.\-/／．]\s*[0-9]{1,2}(?![0-9])")
 # "县委书记 刘××", "区长 陈××": an office and a name, separated by a space or ending in ××
 OFFICE = re.compile(r"(书记|县长|市长|区长|省长|镇长|乡长|主任|主席|部长|局长|厅长|校长|经理|董事长|院长|委员|秘书长|处长"
                     r"|科长|司令|政委|组长|队长|厂长|行长|会长|理事长|总裁|总监|所长|站长|馆长|社长|署长|司长|巡视员|调研员)")
@@ -76,6 +77,9 @@ def is_byline(text: str) -> bool:
         return False
     bare = text.strip("（）() ")
     if DATE.search(text) and len(bare) <= 20:
+        return True
+    # "（2024年3月12日在全县乡村振兴工作推进会上）": the date and occasion in brackets
+    if re.match(r"^[（(]", text) and DATE.match(bare) and len(text) <= 50:
         return True
     # "县委书记 刘××", "市委常委、组织部部长 王××": the name after the last space, or ××
     name = re.search(r"[ \u3000]+(\S{1,4})$", text)

@@ -126,8 +126,10 @@ def _speechlike(text: str) -> bool:
 
 
 def _watermark_key(text: str) -> str:
-    """Repeated watermarks may carry a page number ("精选文库 第3页"): digits aside, they repeat."""
-    return re.sub(r"[0-9０-９]+", "#", text)
+    """Repeated watermarks may carry a page number ("精选文库 第3页"): digits aside, they repeat.
+    A line of digits alone (years on a timeline: 2024 / 2025) is not a watermark."""
+    key = re.sub(r"[0-9０-９]+", "#", text)
+    return key if len(re.sub(r"[#\W_]", "", key)) >= 2 else text
 
 
 def strip_lines(lines: list[Line], rules: Rules) -> tuple[list[Line], list[Removal], list[str]]:
@@ -157,7 +159,7 @@ def strip_lines(lines: list[Line], rules: Rules) -> tuple[list[Line], list[Remov
             reasons[i] = _reason("promotion", v)
         elif repeated:
             reasons[i] = f"watermark: repeated {repeats[_watermark_key(line.text)]} times"
-        elif width and _splits_wrapped_paragraph(lines, i, width, reasons):
+        elif width and _splits_wrapped_paragraph(lines, verdicts, i, width, reasons):
             reasons[i] = _reason("watermark: inside a wrapped paragraph", v)
 
     _spread_to_glued_lines(lines, verdicts, reasons, start, end, rules)
@@ -175,7 +177,7 @@ def strip_lines(lines: list[Line], rules: Rules) -> tuple[list[Line], list[Remov
         if pending_break is not None and kept:
             # What stood between two kept lines was removed: like a page break, it
             # says nothing about whether the paragraph goes on.
-            line = replace(line, after_break=True, blank_before=line.blank_before or pending_break.blank_before)
+            line = replace(line, after_removed=True, blank_before=line.blank_before or pending_break.blank_before)
         kept.append(line)
         pending_break = None
     return kept, removed, warnings
@@ -204,13 +206,16 @@ def _spread_to_glued_lines(lines: list[Line], verdicts: list[Verdict], reasons: 
                 reasons[j] = _reason("promotion: glued to promotion", verdicts[j])
 
 
-def _splits_wrapped_paragraph(lines: list[Line], i: int, width: Wrap, reasons: dict) -> bool:
+def _splits_wrapped_paragraph(lines: list[Line], verdicts: list[Verdict], i: int, width: Wrap, reasons: dict) -> bool:
     """A short line standing between a full wrapped line and the line that continues it."""
     prev = next((j for j in range(i - 1, -1, -1) if j not in reasons), None)
     if prev is None or i + 1 >= len(lines) or not _is_body_width(lines[prev], width, slack=3):
         return False
     line, after = lines[i], lines[i + 1]
-    return (not line.indented and "。" not in line.text and not width.broke(line.text, False, after.text)
+    # Clearly short, and either carrying a signal or not a piece of a sentence (，、。 inside).
+    if not width.is_short(line.text) or not verdicts[i].score and re.search("[，、。；]", line.text):
+        return False
+    return (not line.indented and not width.broke(line.text, False, after.text)
             and not after.indented and not after.blank_before and not is_sentence(lines[prev].text)
             and heading_level(lines[prev].text) is None and heading_level(after.text) is None
             and not is_salutation(after.text))
@@ -291,12 +296,11 @@ def _title_top(lines: list[Line], verdicts: list[Verdict], i: int) -> int:
 def speech_end(lines: list[Line], verdicts: list[Verdict], start: int, rules: Rules) -> int:
     """Index after the speech's last line: below it stand only the site's footer lines.
 
-    A closing formula (谢谢大家！) near the end ends the speech, and so does a line that
-    starts a site's tail (END, 往期推荐) in the last third. Otherwise walk up from the
-    bottom over lines with signals and short lines that are not sentences (a footer's
-    "文档页数：5页"), and stop at the first sentence that carries no heavy signal. Of the
-    short signal-free lines right under that sentence, those that close a speech stay:
-    a date, a signature.
+    A line that starts a site's tail (END, 往期推荐) in the last third cuts there. A
+    closing formula (谢谢大家！) near the end ends the speech, with the closers right
+    after it (a date, a signature, （掌声）). Otherwise the tail is what follows the
+    last sentence that carries no heavy signal; its lines go only when promotion stands
+    among them, and then all but the closers right under that sentence.
     """
     end = len(lines)
     tail = start + 2 * (len(lines) - start) // 3
@@ -305,24 +309,27 @@ def speech_end(lines: list[Line], verdicts: list[Verdict], start: int, rules: Ru
         end = cut
     for i in range(end - 1, max(start, end - 12), -1):
         if rules.closing.search(lines[i].text):
-            return i + 1
-    top_junk = end
-    while end - 1 > start:
-        line, v = lines[end - 1], verdicts[end - 1]
-        if _speechlike(line.text):
-            junk = v.strong or v.heavy >= rules.footer_sentence_threshold
-        else:
-            junk = v.strong or v.score >= 1 or len(line.text) <= 20
-        if not junk:
+            return _after_closers(lines, verdicts, i + 1, end)
+    last = end
+    while last - 1 > start:
+        line, v = lines[last - 1], verdicts[last - 1]
+        if _speechlike(line.text) and not (v.strong or v.heavy >= rules.footer_sentence_threshold):
             break
-        if v.score or v.strong:
-            top_junk = end - 1
-        end -= 1
-    while end < top_junk and _closes_speech(lines[end].text):
-        end += 1
-    return end
+        last -= 1
+    if not any(verdicts[i].score or verdicts[i].strong for i in range(last, end)):
+        return end  # no promotion after the last sentence: what stands there is speech
+    return _after_closers(lines, verdicts, last, end)
+
+
+def _after_closers(lines: list[Line], verdicts: list[Verdict], i: int, end: int) -> int:
+    """Past the signal-free lines from `i` that close a speech: a date, a signature, （掌声）."""
+    while i < end and verdicts[i].clean and _closes_speech(lines[i].text):
+        i += 1
+    return i
 
 
 def _closes_speech(text: str) -> bool:
-    """A line that may end a speech without being a sentence: a date, a signature, 述职人：李××."""
-    return bool(DATE.search(text)) or is_byline(text) or bool(re.match(r"^\S{1,6}[：:]\s*\S{1,6}$", text))
+    """A line that may end a speech without being a sentence: a date, a signature
+    (述职人：李××), a stage direction in brackets （掌声）."""
+    return (bool(DATE.search(text)) or is_byline(text) or bool(re.match(r"^\S{1,6}[：:]\s*\S{1,6}$", text))
+            or bool(re.match(r"^[（(][^（）()]{1,10}[）)]$", text)))
