@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from statistics import median
 
 from .model import Removal
-from .patterns import CJK, TITLE_WORDS, heading_level, is_byline, is_salutation, is_sentence, is_subtitle
+from .patterns import CJK, COMPLETE_TITLE, TITLE_WORDS, heading_level, is_byline, is_salutation, is_sentence, is_subtitle
 
 INDENT = " \t\u3000\u00a0\u2002\u2003"  # what a paragraph's indentation is made of
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width characters left at line ends by copying
@@ -245,6 +245,9 @@ def _continues(last: Line, line: Line, wrap: Wrap | None, uses_indent: bool, pre
     if uses_indent and line.indented:
         return False
     if is_salutation(line.text) or is_subtitle(line.text):
+        return False
+    # Front matter is complete on its line: nothing continues a subtitle or a whole title.
+    if is_subtitle(prev.text) or COMPLETE_TITLE.search(prev.text) or is_byline(prev.text) and prev is last:
         return False
     # After a full stop, an enumerated line opens a paragraph, unless the file marks
     # paragraph starts by indentation and this one is not indented (a wrapped "2.…。")

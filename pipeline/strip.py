@@ -120,6 +120,11 @@ def judge(text: str, rules: Rules) -> Verdict:
     return Verdict(score, heavy, tuple(strong), tuple(names), cut)
 
 
+def _front_matter(text: str) -> bool:
+    """A byline, subtitle or salutation: speech, should it ever be removed."""
+    return is_byline(text) or is_subtitle(text) or is_salutation(text)
+
+
 def _speechlike(text: str) -> bool:
     """A sentence or an enumerated heading: the shapes speech text comes in."""
     return is_sentence(text) or heading_level(text) is not None
@@ -138,7 +143,7 @@ def strip_lines(lines: list[Line], rules: Rules) -> tuple[list[Line], list[Remov
     start = speech_start(lines, verdicts)
     end = speech_end(lines, verdicts, start, rules)
     width = wrap_width(lines)
-    repeats = Counter(_watermark_key(l.text) for l in lines[start:end])
+    repeats = Counter(_watermark_key(l.text) for l in lines)  # a watermark repeats in the header too
 
     reasons: dict[int, str] = {}
     for i in range(start):
@@ -169,7 +174,7 @@ def strip_lines(lines: list[Line], rules: Rules) -> tuple[list[Line], list[Remov
     for i, line in enumerate(lines):
         if i in reasons:
             removed.append(Removal(line.no, line.text, reasons[i]))
-            if start <= i < end and _speechlike(line.text) and len(line.text) >= 8:
+            if start <= i < end and (_speechlike(line.text) and len(line.text) >= 8 or _front_matter(line.text)):
                 warnings.append(f"line {line.no} was removed ({reasons[i]}) but reads like speech text: "
                                 f"{line.text[:40]}")
             pending_break = pending_break or line
@@ -212,8 +217,10 @@ def _splits_wrapped_paragraph(lines: list[Line], verdicts: list[Verdict], i: int
     if prev is None or i + 1 >= len(lines) or not _is_body_width(lines[prev], width, slack=3):
         return False
     line, after = lines[i], lines[i + 1]
-    # Clearly short, and either carrying a signal or not a piece of a sentence (，、。 inside).
-    if not width.is_short(line.text) or not verdicts[i].score and re.search("[，、。；]", line.text):
+    # Clearly short, and either carrying a signal or not a piece of a sentence (，、。 inside);
+    # never the speaker's or the date's line.
+    if not width.is_short(line.text) or not verdicts[i].score and re.search("[，、。；]", line.text) \
+            or is_byline(line.text):
         return False
     return (not line.indented and not width.broke(line.text, False, after.text)
             and not after.indented and not after.blank_before and not is_sentence(lines[prev].text)

@@ -18,6 +18,7 @@ MAX_TITLE_LINES = 3
 MAX_TITLE_CHARS = 60
 MAX_BYLINES = 4
 MAX_HEADING_CHARS = 80
+MAX_EXCLAIMED_HEADING_CHARS = 40
 
 # Enumerators that open a paragraph with a run-in lead (document-model.md):
 # 一是/一要, 第一，, （一）…。, 1.…。
@@ -81,10 +82,17 @@ def _title_shaped(text: str) -> bool:
 
 def body_block(text: str) -> Block:
     level = heading_level(text)
-    if level is not None and "。" not in text and not text.endswith(("！", "？", "!", "?")) \
-            and len(text) <= MAX_HEADING_CHARS:
+    if level is not None and len(text) <= MAX_HEADING_CHARS and _heading_ending(text):
         return Block("heading", text, level=level)
     return Block("paragraph", text, lead=lead_of(text))
+
+
+def _heading_ending(text: str) -> bool:
+    """No sentence ends inside a heading: no 。 at all, and a ！ or ？ only as its last mark
+    on a short line (一、为什么要持续抓作风建设？)."""
+    if "。" in text or re.search(r"[！？!?；;]", text[:-1]):
+        return False
+    return not text.endswith(("！", "？", "!", "?")) or len(text) <= MAX_EXCLAIMED_HEADING_CHARS
 
 
 def lead_of(text: str) -> str | None:
