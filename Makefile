@@ -20,6 +20,9 @@ BOOKLETS:= $(patsubst inputs/%.txt,outputs/%.booklet.pdf,$(INPUTS))
 
 .PHONY: all setup test verify booklets clean
 .DELETE_ON_ERROR:
+# The converter writes each output whole or not at all (a temporary file, renamed), so make
+# must not delete one when it is interrupted: it would delete complete, new outputs.
+.PRECIOUS: outputs/%.pdf outputs/%.docx outputs/%.report.txt outputs/%.booklet.pdf
 
 all: $(PDFS) $(DOCXS)
 ifneq ($(SPACED),)
@@ -60,3 +63,8 @@ verify: $(TSTAMP)
 
 clean:
 	find outputs -mindepth 1 ! -name .gitkeep -delete
+
+# make bench     time 200 generated speeches against LibreOffice and pandoc: bench/results.md
+.PHONY: bench
+bench: $(STAMP)
+	$(PY) bench/run.py

@@ -9,12 +9,15 @@ ends the run.
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .convert import convert_file
+from .convert import convert_file, one_line
 from .profile import load_profile
 from .strip import load_rules
 
@@ -61,6 +64,7 @@ _STATE: dict = {}
 
 
 def _init(profile_path: str, rules: tuple[str, ...], outdir: str, formats: tuple[str, ...], encoding):
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle (see build)
     _STATE.update(profile=load_profile(profile_path), rules=load_rules(rules), outdir=Path(outdir),
                   formats=formats, encoding=encoding)
 
@@ -70,7 +74,7 @@ def _convert_one(source: str) -> Outcome:
         result = convert_file(Path(source), _STATE["outdir"], _STATE["profile"], formats=_STATE["formats"],
                               encoding=_STATE["encoding"], rules=_STATE["rules"])
     except Exception as e:  # noqa: BLE001 — reported in the summary; the batch goes on
-        return Outcome(Path(source), error=str(e) or type(e).__name__)
+        return Outcome(Path(source), error=one_line(e))
     return Outcome(Path(source), warnings=list(result.warnings))
 
 
@@ -93,16 +97,56 @@ def build(indir: Path, outdir: Path, profile_path: Path | str, rules: tuple[str,
         return summary
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
     bar = _progress(len(todo), log)
-    with ProcessPoolExecutor(jobs, initializer=_init,
-                             initargs=(str(profile_path), tuple(rules), str(outdir), tuple(formats), encoding)) as pool:
-        futures = [pool.submit(_convert_one, str(s)) for s in todo]
-        for future in as_completed(futures):
-            outcome = future.result()
+    # Ctrl-C reaches the whole process group. Workers ignore it (_init): left to it, each would
+    # print a KeyboardInterrupt traceback. While they are forked, a Ctrl-C is held back (they
+    # inherit the holding handler, not the default one) and delivered here once they run. This
+    # process then starts no further speech, lets the ones in progress finish and reports them
+    # (each output is written atomically: whole or not at all), and raises KeyboardInterrupt.
+    pool = None
+    held: list[int] = []
+    previous = _set_sigint(lambda signum, frame: held.append(signum))
+    try:
+        pool = ProcessPoolExecutor(jobs, initializer=_init,
+                                   initargs=(str(profile_path), tuple(rules), str(outdir), tuple(formats), encoding))
+        futures = {pool.submit(_convert_one, str(s)): s for s in todo}  # the workers are forked here
+        _set_sigint(previous)
+        running = set(futures)
+
+        def record(future) -> None:
+            running.discard(future)
+            try:
+                outcome = future.result()
+            except BrokenProcessPool:  # a worker was killed (the OOM killer, kill -9): the pool is gone
+                outcome = Outcome(futures[future], error="not converted: a worker process died "
+                                                         "(killed, or out of memory)")
             (summary.failed if outcome.error else summary.converted).append(outcome)
             bar(outcome)
+
+        try:
+            if held:
+                signal.raise_signal(signal.SIGINT)  # to the handler there was before
+            for future in as_completed(futures):
+                record(future)
+        except KeyboardInterrupt:
+            for future in running:
+                future.cancel()  # those not yet started
+            for future in as_completed([f for f in running if not f.cancelled()]):
+                record(future)  # finished, so reported
+            raise
+    finally:
+        _set_sigint(previous)
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
     summary.converted.sort(key=lambda o: o.source)
     summary.failed.sort(key=lambda o: o.source)
     return summary
+
+
+def _set_sigint(handler):
+    """Install a SIGINT handler and return the previous one; only the main thread may (else None)."""
+    if handler is None or threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGINT, handler)
 
 
 def _progress(total: int, log):

@@ -13,11 +13,17 @@ import traceback
 from pathlib import Path
 
 from . import __version__
-from .convert import ConvertError, add_font_warnings, convert_file, read_file
-from .profile import DEFAULT_PROFILE, ProfileError, builtin_profiles, load_profile
-from .strip import RulesError, load_rules
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130  # 130: the shell's convention for Ctrl-C
+INTERRUPTED = "interrupted: the files converted so far are complete; nothing half-written was left"
+
+try:  # the imports take a tenth of a second: a Ctrl-C then is one line too, not a traceback
+    from .convert import ConvertError, add_font_warnings, convert_file, one_line, read_file
+    from .profile import DEFAULT_PROFILE, ProfileError, builtin_profiles, load_profile
+    from .strip import RulesError, load_rules
+except KeyboardInterrupt:
+    print(INTERRUPTED, file=sys.stderr)
+    sys.exit(EXIT_INTERRUPTED)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -66,9 +72,6 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-EXIT_INTERRUPTED = 130  # the shell's convention for Ctrl-C
-
-
 def _output_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=("docx", "pdf", "both"), default="both", help="what to write")
     p.add_argument("--booklet", action="store_true",
@@ -83,9 +86,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _main(argv)
     except KeyboardInterrupt:
-        # Outputs are renamed into place only when complete, so nothing half-written is left.
-        print("interrupted: files already converted are complete; the one in progress was not written",
-              file=sys.stderr)
+        # Outputs are renamed into place only when complete, so nothing half-written is left;
+        # `build` finishes (and reports) the speeches in progress and starts no other.
+        print(INTERRUPTED, file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # `inspect … | head`: the reader went away, not an error of ours
         sys.stderr.close()
@@ -112,7 +115,7 @@ def _main(argv: list[str] | None) -> int:
 def _fail(path: Path, error: Exception, debug: bool) -> None:
     if debug:
         traceback.print_exception(error)
-    print(f"{path}: error: {error}", file=sys.stderr)
+    print(f"{path}: error: {one_line(error)}", file=sys.stderr)
 
 
 def _inspect(args, rules, profile) -> int:
@@ -133,14 +136,22 @@ def _formats(args) -> tuple[str, ...]:
 
 
 def _impose(args) -> int:
+    import logging
+
     from .convert import write_atomically
     from .impose import booklet, two_up
 
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings on a broken PDF: our one line says it
+
     try:
         data = (booklet if args.booklet else two_up)(args.pdf.read_bytes())
-        write_atomically(args.output, data)
     except Exception as e:  # noqa: BLE001 — a missing file, or not a PDF pypdf can read
         _fail(args.pdf, e, args.debug)
+        return EXIT_FAILED
+    try:
+        write_atomically(args.output, data)
+    except OSError as e:  # named after the output, not its temporary file
+        _fail(args.output, ConvertError(f"cannot write: {e.strerror or e}"), args.debug)
         return EXIT_FAILED
     return EXIT_OK
 
@@ -150,7 +161,8 @@ def _build(args) -> int:
 
     for folder, what in ((args.folder, "input"), (args.output, "output")):
         if not folder.is_dir():
-            print(f"error: {what} folder {folder} does not exist", file=sys.stderr)
+            problem = "is not a folder" if folder.exists() else "does not exist"
+            print(f"error: {what} folder {folder} {problem}", file=sys.stderr)
             return EXIT_FAILED
     summary = build(args.folder, args.output, args.profile, tuple(args.rules), _formats(args), args.encoding,
                     args.jobs, args.force)

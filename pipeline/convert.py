@@ -27,6 +27,13 @@ class ConvertError(RuntimeError):
     """A problem with an input or output file, said in one line."""
 
 
+def one_line(error: BaseException, limit: int = 300) -> str:
+    """An error's message as one short line: some libraries put newlines, or the whole
+    offending value, into theirs (python-docx quotes a too-long title in full)."""
+    text = " ".join(str(error).split()) or type(error).__name__
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 @dataclass
 class ConvertResult:
     document: Document
@@ -80,6 +87,17 @@ def render(document: Document, profile: Profile, fmt: str) -> bytes:
 
 
 def write_atomically(path: Path, data: bytes) -> None:
+    """Write `path` whole or not at all: a temporary file beside it, renamed into place."""
+    tmp = _write_temporary(path, data)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _write_temporary(path: Path, data: bytes) -> Path:
+    """`data` in a new hidden NAME.….part file beside `path`, synced to disk; removed again on failure."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem[:40]}.", suffix=path.suffix + ".part", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
@@ -87,10 +105,10 @@ def write_atomically(path: Path, data: bytes) -> None:
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return Path(tmp)
 
 
 # What convert can write for a speech NAME: NAME.<output>.
@@ -105,7 +123,7 @@ def convert_file(path: Path, outdir: Path, profile: Profile, formats=("docx", "p
     """
     outdir = Path(outdir)
     if not outdir.is_dir():
-        raise ConvertError(f"output folder {outdir} does not exist")
+        raise ConvertError(f"output folder {outdir} " + ("is not a folder" if outdir.exists() else "does not exist"))
     if not os.access(outdir, os.W_OK):
         raise ConvertError(f"output folder {outdir} is not writable")
     document = read_file(path, encoding=encoding, rules=rules)
@@ -124,11 +142,24 @@ def convert_file(path: Path, outdir: Path, profile: Profile, formats=("docx", "p
         from .report import speech_report
         facts = pdf_facts(document, profile) if pdf is not None else None
         rendered["report.txt"] = speech_report(document, profile.name, facts).encode("utf-8")
-    for fmt, data in rendered.items():
-        out = outdir / f"{Path(path).stem}.{fmt}"
-        try:
-            write_atomically(out, data)
-        except OSError as e:
-            raise ConvertError(f"cannot write {out}: {e.strerror or e}") from None
-        result.outputs.append(out)
+    # Two phases: every output to a temporary file first, then the renames. A full disk or
+    # any other write error thus leaves none of this speech's new outputs, and its old ones intact.
+    pending: dict[Path, Path] = {}
+    try:
+        for fmt, data in rendered.items():
+            out = outdir / f"{Path(path).stem}.{fmt}"
+            try:
+                pending[out] = _write_temporary(out, data)
+            except OSError as e:
+                raise ConvertError(f"cannot write {out}: {e.strerror or e}") from None
+        for out in list(pending):
+            try:
+                os.replace(pending[out], out)
+            except OSError as e:
+                raise ConvertError(f"cannot write {out}: {e.strerror or e}") from None
+            del pending[out]
+            result.outputs.append(out)
+    finally:
+        for tmp in pending.values():  # not renamed: a failure or an interrupt
+            tmp.unlink(missing_ok=True)
     return result

@@ -89,12 +89,14 @@ def decode(raw: bytes, encoding: str | None = None) -> Decoded:
         return mostly
 
     if b"\x00" not in raw[:20000]:
-        try:
-            text = raw.decode("gb18030")
-            if _readable_share(text) >= 0.95:
-                return _checked(text, "gb18030")
-        except UnicodeDecodeError:
-            pass
+        # GB18030, allowing a few bytes that are not (a file cut inside a character);
+        # each is shown as U+FFFD and its line named.
+        text = raw.decode("gb18030", "replace")
+        bad = text.count("\ufffd")
+        if _readable_share(text) >= 0.95 and bad <= max(3, len(text) // 1000):
+            warnings = [f"line(s) {_numbers(_lines_with(text, chr(0xFFFD)))} hold bytes that are not GB18030: "
+                        "shown as \ufffd; check them"] if bad else []
+            return _checked(text, "gb18030", warnings)
 
     utf16 = _utf16_without_bom(raw)
     if utf16:
@@ -166,7 +168,18 @@ def _guess(raw: bytes) -> Decoded:
                      " check the text, or use --encoding"])
 
 
+def _lines_with(text: str, ch: str) -> list[int]:
+    return [n for n, line in enumerate(text.splitlines(), 1) if ch in line]
+
+
 def _checked(text: str, encoding: str, warnings: list[str] | None = None) -> Decoded:
-    if CONTROL.search(text[:20000]):
+    """Text has no control characters: many mean a binary file; a stray few are dropped and named."""
+    warnings = list(warnings or [])
+    controls = CONTROL.findall(text)
+    if len(controls) > max(3, len(text) // 1000):
         raise DecodeError(f"not a text file: control characters after decoding as {encoding}")
-    return Decoded(text, encoding, warnings or [])
+    if controls:
+        lines = sorted({n for ch in set(controls) for n in _lines_with(text, ch)})
+        text = CONTROL.sub("", text)
+        warnings.append(f"line(s) {_numbers(lines)} held invisible control characters, which were dropped")
+    return Decoded(text, encoding, warnings)

@@ -19,6 +19,7 @@ import io
 from collections.abc import Callable
 
 from pypdf import PdfReader, PdfWriter, Transformation
+from pypdf.errors import PdfReadError
 from pypdf.generic import NameObject, TextStringObject
 
 Side = tuple[int | None, int | None]
@@ -41,8 +42,14 @@ def two_up_sides(n: int) -> list[Side]:
 
 def _impose(pdf: bytes, sides_for: Callable[[int], list[Side]], duplex: str | None = None) -> bytes:
     """The sheets sides_for(number of pages) lists, each source page fitted into its half."""
-    reader = PdfReader(io.BytesIO(pdf))
-    if not reader.pages:
+    if b"%PDF-" not in pdf[:1024]:  # else pypdf logs its own warnings to stderr before it fails
+        raise ValueError("not a PDF file")
+    try:
+        reader = PdfReader(io.BytesIO(pdf))
+        pages = len(reader.pages)
+    except PdfReadError as e:
+        raise ValueError(f"not a PDF that can be read: {e}") from None
+    if not pages:
         raise ValueError("the PDF has no pages to impose")
     first = reader.pages[0].mediabox
     sheet_w, sheet_h = float(first.height), float(first.width)  # the page turned landscape

@@ -267,7 +267,8 @@ def _properties(d, doc: Document, date: datetime) -> None:
     for name in ("keywords", "comments", "category", "content_status", "identifier", "version", "last_modified_by"):
         setattr(core, name, "")
     core.subject = SUBJECT
-    core.title, core.author, core.language = doc.title, doc.author, LANGUAGE
+    # Word's core properties hold at most 255 characters (python-docx enforces it).
+    core.title, core.author, core.language = doc.title[:255], doc.author[:255], LANGUAGE
     core.created = core.modified = date
     core.revision = 1
 

@@ -60,6 +60,14 @@ def test_decode_utf8_file_with_a_gb18030_line():
     assert d.encoding == "utf-8" and "line(s) 7 are GB18030" in d.warnings[0]
 
 
+def test_decode_gb18030_with_a_bad_byte_and_a_stray_control_character():
+    raw = SPEECH.encode("gb18030") + b"\xff\n" + "末尾\x01一行。\n".encode("gb18030")
+    d = decode(raw)
+    assert d.encoding == "gb18030" and d.text == SPEECH + "\ufffd\n末尾一行。\n"
+    assert "line(s) 7 hold bytes that are not GB18030" in d.warnings[0]
+    assert "line(s) 8 held invisible control characters" in d.warnings[1]
+
+
 @pytest.mark.parametrize("raw,what", [
     (b"\x89PNG\r\n\x1a\n" + bytes(range(256)), "PNG"),
     (b"PK\x03\x04" + bytes(100), "ZIP"),
