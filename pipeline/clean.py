@@ -37,19 +37,24 @@ class Line:
 
 
 # Page marks a PDF copy leaves between pages: "- 3 -", "—3—", "第 2 页 共 7 页", "Page 3 of 9", "3/9", "3".
+# Page marks a PDF copy leaves between pages: "- 3 -", "—3—", "- 3 / 12 -", "第 2 页 共 7 页",
+# "Page 3 of 9", "3/9", "·3·"; bare numbers are judged apart (_bare_page_numbers).
+_N = r"[0-9０-９]{1,4}"
+_PAGE = rf"{_N}(?:\s*(?:/|／|of)\s*{_N})?"  # a page number, perhaps with the total
 PAGE_MARK = re.compile(
-    r"^(?:[-－—–─]+\s*[0-9０-９]{1,4}\s*[-－—–─]+"
-    r"|第\s*[0-9０-９]{1,4}\s*页(?:\s*[，,/]?\s*共\s*[0-9０-９]{1,4}\s*页)?"
-    r"|共\s*[0-9０-９]{1,4}\s*页\s*第\s*[0-9０-９]{1,4}\s*页"
-    r"|(?:page|p\.)\s*[0-9]{1,4}(?:\s*(?:of|/)\s*[0-9]{1,4})?"
-    r"|[0-9]{1,4}\s*/\s*[0-9]{1,4}"
-    r"|[·•]\s*[0-9]{1,4}\s*[·•])$", re.IGNORECASE)
+    rf"^(?:[-－—–─]+\s*{_PAGE}\s*[-－—–─]+"
+    rf"|[·•]\s*{_PAGE}\s*[·•]"
+    rf"|第\s*{_N}\s*页(?:\s*[，,/／]?\s*共\s*{_N}\s*页)?"
+    rf"|共\s*{_N}\s*页\s*[，,]?\s*第\s*{_N}\s*页"
+    rf"|(?:page|p\.)\s*{_PAGE}"
+    rf"|{_N}\s*(?:/|／)\s*{_N})$", re.IGNORECASE)
 
 # ASCII punctuation with a Chinese character (or full-width mark) on its left, or,
 # for an opening bracket, on its right. Nothing else is touched.
 FULL_WIDTH = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
 _AFTER_CJK = re.compile(rf"(?<=[{CJK}])\s*([,:;?!])(?=\s*(?:[{CJK}]|$))")
 _PAREN_PAIR = re.compile(rf"\(([^()]*[{CJK}][^()]*)\)")
+_LONE_PAREN = re.compile(rf"(?<=[{CJK}])[()](?=[{CJK}])")
 _ENUMERATOR = re.compile(rf"^\(([0-9０-９]{{1,3}})\)(?=[{CJK}])")
 
 
@@ -59,7 +64,9 @@ def fix_punctuation(text: str) -> str:
     # An enumerator in brackets opening Chinese text is a heading's or lead's: (1)强化 → （1）强化
     text = _ENUMERATOR.sub(lambda m: "（" + m.group(1) + "）", text)
     # A bracket pair is made full-width when it encloses Chinese text: (一), (2024年3月12日)
-    return _PAREN_PAIR.sub(lambda m: "（" + m.group(1) + "）", text)
+    text = _PAREN_PAIR.sub(lambda m: "（" + m.group(1) + "）", text)
+    # A lone bracket between Chinese characters: （三)持续, 各县(市、区）
+    return _LONE_PAREN.sub(lambda m: FULL_WIDTH[m.group(0)], text)
 
 
 def clean_lines(text: str) -> tuple[list[Line], list[Removal]]:
@@ -68,14 +75,15 @@ def clean_lines(text: str) -> tuple[list[Line], list[Removal]]:
     # so line numbers agree with any other tool that reads the file as lines.
     raw = text.removeprefix("\ufeff").splitlines()
     bare_pages = _bare_page_numbers(raw)
+    gap = _line_gap(raw)
     lines: list[Line] = []
     removed: list[Removal] = []
-    blank = True
+    blanks = gap + 1  # the start of the file counts as a paragraph break
     broke = False
     for no, original in enumerate(raw, 1):
         content = original.strip().strip(INVISIBLE).strip()
         if not content:
-            blank = True
+            blanks += 1
             continue
         if _is_page_mark(content, no - 1, bare_pages):
             removed.append(Removal(no, content, "page mark"))
@@ -83,9 +91,30 @@ def clean_lines(text: str) -> tuple[list[Line], list[Removal]]:
                 lines[-1] = replace(lines[-1], before_break=True)
             broke = True
             continue
-        lines.append(Line(no, fix_punctuation(content), original[:1] in INDENT, blank, broke))
-        blank = broke = False
+        lines.append(Line(no, fix_punctuation(content), original[:1] in INDENT, blanks > gap, broke))
+        blanks = 0
+        broke = False
     return _drop_running_headers(lines, removed)
+
+
+def _line_gap(raw: list[str]) -> int:
+    """Blank lines a double-spaced copy puts between the lines of one paragraph (else 0).
+
+    A copy is double-spaced when most lines are one blank line apart and paragraphs
+    stand further apart (two or more): then only the wider gap breaks a paragraph.
+    """
+    gaps, run = [], 0
+    for line in raw:
+        if line.strip():
+            gaps.append(run)
+            run = 0
+        else:
+            run += 1
+    gaps = gaps[1:]  # the first line's gap is the top of the file
+    singles = sum(1 for g in gaps if g == 1)
+    wider = sum(1 for g in gaps if g >= 2)
+    adjacent = sum(1 for g in gaps if g == 0)  # a double-spaced copy has hardly any
+    return 1 if gaps and singles >= 0.4 * len(gaps) and wider >= 3 and adjacent <= 0.1 * len(gaps) else 0
 
 
 BARE_NUMBER = re.compile(r"[0-9]{1,3}")

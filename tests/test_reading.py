@@ -94,6 +94,8 @@ def test_decode_refuses_binary(raw, what):
     ("5G, APP: ok", "5G, APP: ok"),
     ("f(x) = 1", "f(x) = 1"),
     ("×个党支部", "×个党支部"),
+    ("（三)持续用力", "（三）持续用力"),
+    ("各县(市、区）开展", "各县（市、区）开展"),
 ])
 def test_fix_punctuation(raw, fixed):
     assert fix_punctuation(raw) == fixed
@@ -108,6 +110,23 @@ def test_clean_lines_endings_indentation_and_page_marks():
     assert [r.text for r in removed] == ["- 3 -", "第 2 页 共 7 页", "Page 3 of 9", "—4—"]
     assert all(r.reason == "page mark" for r in removed)
     assert [r.line for r in removed] == [3, 6, 7, 8]  # "\r" ends a line too
+
+
+@pytest.mark.parametrize("mark", ["- 2 / 3 -", "— 3 / 12 —", "·3·", "第2页", "第2页/共7页", "Page 3", "3/9"])
+def test_page_marks_with_and_without_the_total(mark):
+    lines, removed = clean_lines(f"正文一句话。\n{mark}\n正文二句话。")
+    assert [r.text for r in removed] == [mark] and len(lines) == 2
+
+
+def test_double_spaced_copy_keeps_its_paragraphs():
+    """One blank line between the lines of a paragraph, two between paragraphs."""
+    w = "一二三四五六七八九十" * 2
+    paras = [[w, w, "完。"], [w, "完了。"], [w, w, w, "好。"], [w, "是的。"]]
+    text = "\n\n\n".join("\n\n".join(p) for p in paras)
+    lines, _ = clean_lines(text)
+    assert [l.blank_before for l in lines] == [True, False, False, True, False, True, False, False, False,
+                                               True, False]
+    assert [p.text for p in join_wrapped(lines)] == ["".join(p) for p in paras]
 
 
 def test_bare_numbers_in_a_list_are_not_page_marks():
