@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
-from .patterns import HAN
 
 
 class DecodeError(ValueError):
@@ -34,13 +34,13 @@ MAGIC = ((b"\x89PNG", "a PNG image"), (b"PK\x03\x04", "a ZIP archive (or .docx/.
          (b"Rar!", "a RAR archive"), (b"7z\xbc\xaf", "a 7-Zip archive"))
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-READABLE = re.compile(rf"[{HAN}\u3000-\u303f\uff00-\uffef\u2018-\u201d\u2026\u2014\u00b7\u00d7\sA-Za-z0-9!-/:-@\[-`{{-~]")
-
-
 def _readable_share(text: str) -> float:
-    """Share of characters that ordinary Chinese text is made of."""
+    """Share of characters that text is made of: not control characters, unassigned code
+    points or private-use ones (what a wrong decoding of bytes produces), nor U+FFFD."""
     sample = text[:20000]
-    return len(READABLE.findall(sample)) / max(1, len(sample))
+    odd = sum(1 for ch in sample if ch not in "\t\n\r\f" and unicodedata.category(ch) in ("Cc", "Cn", "Co", "Cs")
+              or ch == "\ufffd")
+    return 1 - odd / max(1, len(sample))
 
 
 def _utf16_without_bom(raw: bytes) -> tuple[str, str] | None:

@@ -68,6 +68,12 @@ def test_decode_gb18030_with_a_bad_byte_and_a_stray_control_character():
     assert "line(s) 8 held invisible control characters" in d.warnings[1]
 
 
+def test_decode_gb18030_with_decorations():
+    text = "✦✦✦ 精品范文 ✦✦✦\n═══════\n" + SPEECH
+    d = decode(text.encode("gb18030"))
+    assert d.encoding == "gb18030" and d.text == text and d.warnings == []
+
+
 @pytest.mark.parametrize("raw,what", [
     (b"\x89PNG\r\n\x1a\n" + bytes(range(256)), "PNG"),
     (b"PK\x03\x04" + bytes(100), "ZIP"),

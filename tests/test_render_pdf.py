@@ -269,3 +269,19 @@ def test_characters_no_font_has_are_reported_and_drawn_visibly(profile):
     assert missing_characters(doc, profile) == absent
     text = PdfReader(io.BytesIO(render_pdf(doc, profile))).pages[0].extract_text()
     assert "甲" + "乙".join(REPLACEMENT * len(absent)) + "丙" in text
+
+
+@pytest.mark.parametrize("ch", ["镕", "堃", "喆", "\U00020000"])
+def test_characters_outside_gb2312_are_drawn_by_a_fallback_or_reported(ch, profile):
+    """Each character is either drawn (by a fallback font where the body font lacks it) and
+    extracted as itself, or reported as missing and drawn as a visible box: never blank."""
+    chain = font_chain(profile.fonts["fangsong"], profile.fonts["latin"])
+    doc = paragraph(f"甲{ch}乙")
+    text = PdfReader(io.BytesIO(render_pdf(doc, profile))).pages[0].extract_text()
+    if chain.pick(ch):
+        assert missing_characters(doc, profile) == [] and f"甲{ch}乙" in text
+        run = next(r for page in layout(doc, profile) for r in page.runs if ch in r.text)
+        assert run.font == chain.pick(ch).name
+    else:
+        assert missing_characters(doc, profile) == [ch] and f"甲{REPLACEMENT}乙" in text
+    assert "\x00" not in text
