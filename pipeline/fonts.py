@@ -5,10 +5,16 @@ all their languages and the index of each face inside .ttc collections, so it is
 asked first. Where it is missing (Windows, a bare macOS) the usual font folders
 are scanned and fonts are found by file name (simfang.ttf) or by the family names
 fontTools reads from their name tables.
+
+A candidate is a family name ("Noto Serif CJK SC": its upright face), a family name with a
+style in fontconfig's syntax ("Noto Serif CJK SC:style=Bold": that face only; any of the
+face's style names, in any language fontconfig lists, case-insensitive), or a file name
+("simfang.ttf", "NotoSerifCJK-Bold.ttc": its first face).
 """
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -23,15 +29,25 @@ FONT_DIRS = [
 FONT_SUFFIXES = (".ttf", ".ttc", ".otf", ".otc")
 
 
+STYLE = ":style="  # candidate syntax: FAMILY:style=STYLE
+
+
 @dataclass(frozen=True)
 class FontFile:
     path: str
     index: int  # face index inside a .ttc collection, 0 for plain files
     family: str
+    style: str = ""  # the style the candidate asked for ("Bold"); "" for a family's upright face
+
+    @property
+    def label(self) -> str:
+        """The family, with the style where one was asked for: "Noto Serif CJK SC Bold"."""
+        return f"{self.family} {self.style}" if self.style else self.family
 
 
 def _key(name: str) -> str:
-    return name.strip().casefold()
+    family, *style = re.split(r"\s*:\s*style\s*=\s*", name.strip(), maxsplit=1, flags=re.I)
+    return family.casefold() + (STYLE + style[0].casefold() if style else "")
 
 
 def _style_rank(styles: str) -> int:
@@ -39,6 +55,23 @@ def _style_rank(styles: str) -> int:
     names = [s.strip().casefold() for s in styles.split(",")]
     upright = ("regular", "book", "normal", "roman", "medium")
     return 0 if names[0] in upright else 1 if any(n in upright for n in names) else 2
+
+
+def _index(rows: list[tuple[str, int, list[str], list[str]]], file_names: bool = True) -> dict[str, FontFile]:
+    """Faces (path, index, family names, style names) by family, by family:style=style and by
+    file name. Regular faces first, so a family name finds its upright face, not Bold or Italic;
+    then by path and index, so every run gives the same answer."""
+    rows = sorted(rows, key=lambda r: (_style_rank(",".join(r[3]) or "regular"), r[0], r[1]))
+    found: dict[str, FontFile] = {}
+    for path, index, families, styles in rows:
+        font = FontFile(path, index, families[0])
+        for fam in families:
+            found.setdefault(_key(fam), font)
+            for style in styles:
+                found.setdefault(_key(f"{fam}{STYLE}{style}"), FontFile(path, index, font.family, style))
+        if file_names or index == 0:
+            found.setdefault(_key(os.path.basename(path)), font)
+    return found
 
 
 def _from_fontconfig() -> dict[str, FontFile]:
@@ -51,24 +84,15 @@ def _from_fontconfig() -> dict[str, FontFile]:
     except (OSError, subprocess.SubprocessError):
         return {}
     rows = [line.split("\t") for line in out.splitlines()]
-    rows = [r for r in rows if len(r) == 4 and r[0].lower().endswith(FONT_SUFFIXES)]
-    # Regular faces first, so a family name finds its upright face, not Bold or Italic;
-    # then by path and index, so every run gives the same answer.
-    rows.sort(key=lambda r: (_style_rank(r[3]), r[0], int(r[1] or 0)))
-    found: dict[str, FontFile] = {}
-    for path, index, families, _style in rows:
-        families = families.split(",")
-        font = FontFile(path, int(index or 0), families[0])
-        for fam in families:
-            found.setdefault(_key(fam), font)
-        found.setdefault(_key(os.path.basename(path)), font)
-    return found
+    return _index([(path, int(index or 0), families.split(","), [s.strip() for s in styles.split(",") if s.strip()])
+                   for path, index, families, styles in (r for r in rows if len(r) == 4)
+                   if path.lower().endswith(FONT_SUFFIXES)])
 
 
 def _from_folders() -> dict[str, FontFile]:
     from fontTools.ttLib import TTCollection, TTFont  # only needed without fontconfig
 
-    found: dict[str, FontFile] = {}
+    rows = []
     for folder in FONT_DIRS:
         root = Path(folder).expanduser()
         if not root.is_dir():
@@ -82,13 +106,11 @@ def _from_folders() -> dict[str, FontFile]:
             except Exception:  # an unreadable or broken font file is simply not a candidate
                 continue
             for index, face in enumerate(faces):
-                names = {str(n) for n in face["name"].names if n.nameID in (1, 16)} if "name" in face else set()
-                font = FontFile(str(path), index, sorted(names)[0] if names else path.stem)
-                for fam in names:
-                    found.setdefault(_key(fam), font)
-                if index == 0:
-                    found.setdefault(_key(path.name), font)
-    return found
+                table = face["name"].names if "name" in face else []
+                families = sorted({str(n) for n in table if n.nameID in (1, 16)}) or [path.stem]
+                styles = sorted({str(n) for n in table if n.nameID in (2, 17)})
+                rows.append((str(path), index, families, styles))
+    return _index(rows, file_names=False)
 
 
 @lru_cache(maxsize=1)

@@ -68,7 +68,8 @@ def check(pdf: bytes, profile: Profile) -> dict:
     paragraph, starting flush with the block's left edge; a paragraph's last line is
     not. Title lines, set larger than the body, are left out of that. Only lines flush
     with the left edge can be continuation lines, so only they are checked for a bad
-    start (an indented or centred line starts a block, and "——" may open a subtitle)."""
+    start, and only when the line before them is full (so it carries on a paragraph): an
+    indented or centred line starts a block, and "——" may open a subtitle."""
     left = profile.page.margin_left_mm * MM
     right = left + profile.page.text_width_mm * MM
     top = profile.page.margin_top_mm * MM
@@ -92,7 +93,8 @@ def check(pdf: bytes, profile: Profile) -> dict:
             "full": [full.get(id(ln), False) for ln in lines],
             "tall": [tall[id(ln)] for ln in lines],  # title lines
             "room": [profile.grid.chars_per_line - round((ln.x0 - left) / cell) for ln in lines],
-            "bad_starts": [ln.text for ln in lines if ln.chars[:1] in NO_START and ln.x0 < left + 1],
+            "bad_starts": [ln.text for ln, prev in zip(lines, [None] + lines[:-1])
+                           if ln.chars[:1] in NO_START and ln.x0 < left + 1 and (prev is None or full.get(id(prev)))],
             "bad_ends": [ln.text for ln in lines if ln.chars[-1:] in NO_END],
             "right_edge_deviation": max((abs(ln.x1 - right) for ln in lines if full.get(id(ln))), default=0.0),
         })

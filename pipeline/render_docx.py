@@ -126,6 +126,10 @@ def _role_style(styles, profile: Profile, role: Role) -> None:
         # other way round: 1 stops its hanging, which drops hanging commas at page breaks.
         ppr += [_el("widowControl", val=0), _el("overflowPunct", val=1),
                 _el("autoSpaceDE", val=0), _el("autoSpaceDN", val=0)]  # no extra space around Latin
+    if role.size_pt > profile.body.size_pt:
+        # A larger size (the 22 pt title) would snap to two grid lines a line in LibreOffice;
+        # its exact line spacing is one grid pitch already.
+        ppr.append(_el("snapToGrid", val=0))
     ppr += [_spacing(profile.grid.line_pitch_pt), _ind(role.indent_chars, role.size_pt),
             _el("jc", val=JC[role.align])]
     if role.outline_level:  # w:outlineLvl counts from 0

@@ -22,8 +22,10 @@ keeps natural spacing; headings stay with the next paragraph.
 Fonts: each character is drawn by the first font of its role's fallback chain whose
 character map has it (then the Latin chain, for symbols such as € only it has); a
 character no font has is reported by `missing_characters` and drawn as REPLACEMENT.
-Fonts are embedded as TrueType subsets. Titles are split with titles.split_title,
-so the PDF and the Word file break them alike.
+Fonts are embedded as TrueType subsets of prepared copies (fontprep.py: PostScript outlines
+converted, hinting and unused tables dropped, cached on disk), part by part: a face's base
+part holds the characters a Chinese speech needs, the others load when a character needs
+them. Titles are split with titles.split_title, so the PDF and the Word file break them alike.
 
 The PDF: outline entries for the title (level 0) and every heading, nested under the
 title (heading N at level N, or N - 1 without a title, never skipping a level);
@@ -44,6 +46,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from . import fontprep
 from .fonts import FontFile, find_fonts
 from .model import Block, Document, block_role, lead_role
 from .profile import MM, FontFamily, Profile, Role
@@ -72,9 +75,9 @@ _IN_LATIN_FONT = re.compile(rf"[{_LATIN}]|[^\S\u3000]")  # and spaces, but not t
 class Font:
     """A registered reportlab TTF font and the metrics the layout needs (1/1000 em)."""
     name: str
-    path: str
+    path: str  # the TrueType file its glyphs come from: a prepared copy (fontprep) or the installed file
     index: int
-    family: str
+    family: str  # the installed face's family (and style, where the profile asked for one)
     cmap: dict
     widths: dict
     default_width: float
@@ -85,47 +88,107 @@ class Font:
         return self.widths.get(ord(ch), self.default_width) * size / 1000
 
 
-_LOADED: dict[tuple[str, int], Font | None] = {}  # per process: fonts load and register once
+_LOADED: dict[tuple, Font | None] = {}  # per process, by (file, face[, part]): fonts register once
 
 
-def _load(ff: FontFile) -> Font | None:
+def _register(ff: FontFile, file: str, index: int = 0, data: bytes | None = None) -> Font | None:
+    """Register a TrueType font file (or its bytes) with reportlab; None if reportlab refuses it.
+    Not asciiReadable: reportlab would put all of ASCII into every font's first subset, and the
+    CJK fonts draw none of it (digits and Latin letters come from the Latin font)."""
+    name = f"{Path(ff.path).stem}-{ff.index}-{len(_LOADED)}"  # unique even for equal file names
+    try:
+        tt = TTFont(name, _named_bytes(data, file) if data is not None else file, subfontIndex=index,
+                    asciiReadable=0)
+    except (TTFError, OSError):  # e.g. CFF "postscript outlines are not supported"
+        return None
+    pdfmetrics.registerFont(tt)
+    face = tt.face
+    return Font(name, file, index, ff.label, face.charToGlyph, face.charWidths,
+                face.defaultWidth, face.ascent, face.descent)
+
+
+def _named_bytes(data: bytes, file: str) -> io.BytesIO:
+    buf = io.BytesIO(data)
+    buf.name = file  # what reportlab calls the font in its messages
+    return buf
+
+
+class _Face:
+    """An installed font face as the chains see it: the font of its prepared base part (the
+    characters a Chinese speech needs) and, loaded when a character needs them, the fonts of
+    its other parts (fontprep). Without a prepared copy it is the installed file itself."""
+
+    def __init__(self, ff: FontFile, prepared: fontprep.PreparedFont | None, base: Font):
+        self.ff, self.prepared, self.base = ff, prepared, base
+
+    def font_for(self, cp: int) -> Font | None:
+        """The font of this face that draws code point `cp`, or None if the face has no glyph."""
+        if cp in self.base.cmap:
+            return self.base
+        if self.prepared is None or not self.prepared.covers(cp):
+            return None
+        block = cp >> fontprep.BLOCK_BITS
+        key = (self.ff.path, self.ff.index, block)
+        if key not in _LOADED:
+            part = self.prepared.part(block)
+            _LOADED[key] = _register(self.ff, str(part.path), data=part.data) if part else None
+        font = _LOADED[key]
+        return font if font and cp in font.cmap else None
+
+
+_FACES: dict[tuple[str, int], _Face | None] = {}
+
+
+def _load(ff: FontFile) -> _Face | None:
+    """The installed face `ff`, prepared (fontprep: TrueType outlines, no hinting, slim tables,
+    cached on disk), or as installed when no cache can be written; None if it is unusable."""
     key = (ff.path, ff.index)
-    if key not in _LOADED:
-        name = f"{Path(ff.path).stem}-{ff.index}-{len(_LOADED)}"  # unique even for equal file names
-        try:
-            tt = TTFont(name, ff.path, subfontIndex=ff.index)
-        except (TTFError, OSError):  # e.g. CFF "postscript outlines are not supported": skip it
-            _LOADED[key] = None
-        else:
-            pdfmetrics.registerFont(tt)
-            face = tt.face
-            _LOADED[key] = Font(name, ff.path, ff.index, ff.family, face.charToGlyph, face.charWidths,
-                                face.defaultWidth, face.ascent, face.descent)
-    return _LOADED[key]
+    if key not in _FACES:
+        _FACES[key] = _open_face(ff)
+    return _FACES[key]
+
+
+def _open_face(ff: FontFile) -> _Face | None:
+    try:
+        prepared = fontprep.prepare(ff.path, ff.index)
+    except (fontprep.FontPrepError, OSError) as e:
+        fontprep.warn(f"fonts: {ff.label} is not used: {e}")
+        return None
+    if prepared is not None:
+        font = _register(ff, str(prepared.base.path), data=prepared.base.data)
+        if font is None:  # e.g. its license forbids embedding
+            fontprep.warn(f"fonts: {ff.label} is not used: reportlab cannot embed it")
+    else:  # no writable cache: the installed file, if reportlab can embed it as it is
+        font = _register(ff, ff.path, ff.index)
+        if font is None:
+            fontprep.warn(f"fonts: {ff.label} is not used: its outlines need converting, "
+                          f"and there is no font cache to keep the conversion in")
+    _LOADED[(ff.path, ff.index)] = font
+    return _Face(ff, prepared, font) if font else None
 
 
 class FontChain:
     """Font families' usable installed fonts in fallback order, with a per-character cache.
 
-    Fonts load on demand: parsing a CJK font takes a tenth of a second, and most text
-    never needs the fallbacks.
+    Faces load on demand, and their parts beyond the base characters too: most text never
+    needs the fallbacks.
     """
 
     def __init__(self, *families: FontFamily):
         self.families = families
         self._files = [ff for family in families for ff in find_fonts(family.candidates)]
         self._next = 0  # the next file of _files to load
-        self._loaded: list[Font] = []
+        self._loaded: list[_Face] = []
         self._picks: dict[str, Font | None] = {}
 
     def _load_next(self) -> bool:
-        """Load the next usable font of the chain; False when there is none left."""
+        """Load the next usable face of the chain; False when there is none left."""
         while self._next < len(self._files):
             ff = self._files[self._next]
             self._next += 1
-            font = _load(ff)
-            if font and font not in self._loaded:
-                self._loaded.append(font)
+            face = _load(ff)
+            if face and face not in self._loaded:
+                self._loaded.append(face)
                 return True
         return False
 
@@ -136,18 +199,19 @@ class FontChain:
             family = self.families[0]
             raise RuntimeError(f"no usable font installed for [fonts.{family.key}]: "
                                f"tried {', '.join(family.candidates)}")
-        return self._loaded[0]
+        return self._loaded[0].base
 
     def pick(self, ch: str) -> Font | None:
         """The first font that has `ch`, or None."""
         if ch not in self._picks:
             self.first  # noqa: B018 — raises when the chain has no font at all
-            cp, i = ord(ch), 0
+            cp, i, font = ord(ch), 0, None
             while i < len(self._loaded) or self._load_next():
-                if cp in self._loaded[i].cmap:
+                font = self._loaded[i].font_for(cp)
+                if font:
                     break
                 i += 1
-            self._picks[ch] = self._loaded[i] if i < len(self._loaded) else None
+            self._picks[ch] = font
         return self._picks[ch]
 
     def glyph(self, ch: str, missing: dict) -> tuple[str, Font]:
@@ -178,16 +242,15 @@ def _chain_for(ch: str, role: Role, profile: Profile) -> FontChain:
 @lru_cache(maxsize=None)
 def _ink_middle(font: Font, ch: str) -> float:
     """Vertical middle of `ch`'s outline above the baseline, in 1/1000 em, from the TrueType
-    glyph header's yMin/yMax (read raw: some fonts' glyf tables carry padding fontTools warns about)."""
-    from fontTools.ttLib import TTFont as FTFont
-
-    ft = FTFont(font.path, fontNumber=font.index, lazy=True)
+    glyph header's yMin/yMax, read from the font data reportlab holds (not the file again)."""
+    face = pdfmetrics.getFont(font.name).face
     gid = font.cmap[ord(ch)]
-    start, end = ft["loca"][gid], ft["loca"][gid + 1]
+    start, end = face.glyphPos[gid], face.glyphPos[gid + 1]
     if start == end:  # a blank glyph: use the em box's middle
         return (font.ascent + font.descent) / 2
-    y_min, _, y_max = struct.unpack(">hhh", ft.reader["glyf"][start + 4:start + 10])
-    return (y_min + y_max) / 2 * 1000 / ft["head"].unitsPerEm
+    at = face.get_table_pos("glyf")[0] + start
+    y_min, _, y_max = struct.unpack(">hhh", face._ttf_data[at + 4:at + 10])
+    return (y_min + y_max) / 2 * 1000 / face.unitsPerEm
 
 
 def _segments(block: Block, profile: Profile) -> list[tuple[str, Role]]:

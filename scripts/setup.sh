@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Set up everything `make` needs on a fresh Debian machine: the Chinese fonts the
-# PDF embeds (apt-get, where we can), a virtual environment and the Python packages.
+# PDF embeds (apt-get, where we can), a virtual environment and the Python packages,
+# then the fonts prepared for the PDF writer (Noto CJK's PostScript outlines converted
+# to TrueType, about 10 s a face, once: pipeline/fontprep.py keeps them in ~/.cache).
 # `scripts/setup.sh --test` also installs what the tests read PDFs and DOCX with
 # (poppler-utils, qpdf, LibreOffice Writer). Safe to run again: it skips what is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-FONT_PACKAGES="fontconfig fonts-arphic-gbsn00lp fonts-arphic-gkai00mp fonts-arphic-uming fonts-arphic-ukai fonts-wqy-microhei fonts-lxgw-wenkai fonts-liberation2"
+FONT_PACKAGES="fontconfig fonts-arphic-gbsn00lp fonts-arphic-gkai00mp fonts-arphic-uming fonts-arphic-ukai fonts-wqy-microhei fonts-lxgw-wenkai fonts-liberation2 fonts-noto-cjk"
 TEST_PACKAGES="poppler-utils qpdf libreoffice-writer-nogui"
 PYTHON=${PYTHON:-python3}
 
@@ -14,6 +16,7 @@ need=()
 fonts=$(fc-list : family 2>/dev/null || true)  # read once: grep -q on a pipe would kill fc-list (pipefail)
 grep -q "AR PL SungtiL GB" <<<"$fonts" || need+=($FONT_PACKAGES)
 grep -q "Liberation Serif" <<<"$fonts" || need+=(fonts-liberation2)
+grep -q "Noto Serif CJK SC" <<<"$fonts" || need+=(fonts-noto-cjk)  # the title's bold Song, the headings' Hei
 if [ "${1:-}" = "--test" ]; then
     for tool in pdftoppm:poppler-utils qpdf:qpdf soffice:libreoffice-writer-nogui; do
         command -v "${tool%%:*}" >/dev/null || need+=("${tool#*:}")
@@ -42,3 +45,8 @@ extra=""
 [ "${1:-}" = "--test" ] && extra="[test]"
 echo "setup: installing Python packages${extra:+ (with test tools)}"
 .venv/bin/python -m pip install -q --disable-pip-version-check -e ".$extra"
+
+# Convert and slim the fonts now rather than in the first `make`'s first speech. Not fatal:
+# without it the first PDF prepares them itself.
+echo "setup: preparing fonts for the PDF (once)"
+.venv/bin/python -m pipeline.fontprep || echo "setup: fonts not prepared now; the first PDF will prepare them" >&2

@@ -49,9 +49,14 @@ def page_problems(report: dict, profile) -> list[str]:
             nxt = texts[i + 1] if i + 1 < len(texts) else ""
             if tall:  # a title line: centred, at its own size
                 continue
-            # Characters moved down so that the next line does not start with a closing mark
-            # (one character, carried down with the one or two marks after it) or end with an opening one.
-            moved_down = room - 3 <= len(text) < room and (nxt[1:2] in NO_START or nxt[:1] in NO_END)
+            # Short of a full line where the rules moved characters down: one character carried
+            # down with the closing marks after it (“遒。”——”), opening marks that may not end a
+            # line, or a Latin word or number that did not fit and is never split.
+            marks = len(nxt[1:]) - len(nxt[1:].lstrip("".join(NO_START)))
+            moved_down = len(text) < room and (
+                marks and len(text) >= room - 1 - marks
+                or nxt[:1] in NO_END and len(text) >= room - 2
+                or re.match(r"[0-9A-Za-z]", nxt[:1]))
             if full and PLAIN.match(text) and len(text) != room and not moved_down:
                 problems.append(f"page {n}: {len(text)} characters in a full line of {room}: {text}")
         problems += [f"page {n}: line starts with a closing mark: {t}" for t in page["bad_starts"]]
