@@ -67,23 +67,27 @@ def read_file(path: Path, encoding: str | None = None, rules: Rules | None = Non
     return read_speech(raw, str(path), encoding=encoding, rules=rules)
 
 
+def font_warning(missing: list[str]) -> list[str]:
+    return ["no installed font can draw these characters (printed as □ in the PDF): "
+            + " ".join(f"{ch} (U+{ord(ch):04X})" for ch in missing)] if missing else []
+
+
 def add_font_warnings(document: Document, profile: Profile) -> None:
     """Warn about characters no installed font of the profile can draw (the PDF prints them as □)."""
     from .render_pdf import missing_characters
-    missing = missing_characters(document, profile)
-    if missing:
-        document.warnings.append("no installed font can draw these characters (printed as □ in the PDF): "
-                                 + " ".join(f"{ch} (U+{ord(ch):04X})" for ch in missing))
+    document.warnings += font_warning(missing_characters(document, profile))
 
 
 def render(document: Document, profile: Profile, fmt: str) -> bytes:
-    """The bytes of one output format; renderers are imported only when needed."""
+    """The bytes of one format, "docx" or "pdf"; renderers are imported only when needed.
+    Characters no font can draw are added to the document's warnings."""
     if fmt == "docx":
         from .render_docx import render_docx
         return render_docx(document, profile)
-    from .render_pdf import render_pdf
-    add_font_warnings(document, profile)
-    return render_pdf(document, profile)
+    from .render_pdf import typeset_pdf
+    pdf = typeset_pdf(document, profile)
+    document.warnings += font_warning(pdf.missing)
+    return pdf.data
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -128,19 +132,25 @@ def convert_file(path: Path, outdir: Path, profile: Profile, formats=("docx", "p
         raise ConvertError(f"output folder {outdir} is not writable")
     document = read_file(path, encoding=encoding, rules=rules)
     result = ConvertResult(document)
-    rendered = {fmt: render(document, profile, fmt) for fmt in ("docx", "pdf") if fmt in formats}
-    pdf = rendered.get("pdf") or (render(document, profile, "pdf") if set(formats) & {"booklet.pdf", "2up.pdf"}
-                                  else None)
+    rendered: dict[str, bytes] = {}
+    if "docx" in formats:
+        rendered["docx"] = render(document, profile, "docx")
+    pdf = None
+    if set(formats) & {"pdf", "booklet.pdf", "2up.pdf"}:
+        from .render_pdf import typeset_pdf
+        pdf = typeset_pdf(document, profile)
+        document.warnings += font_warning(pdf.missing)
+        if "pdf" in formats:
+            rendered["pdf"] = pdf.data
     if "booklet.pdf" in formats or "2up.pdf" in formats:
         from . import impose
         if "booklet.pdf" in formats:
-            rendered["booklet.pdf"] = impose.booklet(pdf)
+            rendered["booklet.pdf"] = impose.booklet(pdf.data)
         if "2up.pdf" in formats:
-            rendered["2up.pdf"] = impose.two_up(pdf)
+            rendered["2up.pdf"] = impose.two_up(pdf.data)
     if "report.txt" in formats:
-        from .render_pdf import pdf_facts
         from .report import speech_report
-        facts = pdf_facts(document, profile) if pdf is not None else None
+        facts = (pdf.pages, pdf.fonts) if pdf is not None else None
         rendered["report.txt"] = speech_report(document, profile.name, facts).encode("utf-8")
     # Two phases: every output to a temporary file first, then the renames. A full disk or
     # any other write error thus leaves none of this speech's new outputs, and its old ones intact.

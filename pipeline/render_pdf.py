@@ -501,9 +501,9 @@ def _keep_with_next(blocks: list[Block], lines: list[list]) -> list[int]:
     return keep
 
 
-def layout(doc: Document, profile: Profile) -> list[PageLayout]:
-    """Pages of positioned runs and outline marks."""
-    setter = _Setter(profile, {})
+def layout(doc: Document, profile: Profile, missing: dict | None = None) -> list[PageLayout]:
+    """Pages of positioned runs and outline marks; characters no font has go into `missing`."""
+    setter = _Setter(profile, {} if missing is None else missing)
     geo, blocks = setter.geo, doc.blocks
     lines = [setter.block_lines(b) for b in blocks]
     keep = _keep_with_next(blocks, lines)
@@ -583,20 +583,31 @@ def _draw_runs(c: Canvas, runs: list[Run]) -> None:
     c.drawText(text)
 
 
-def pdf_facts(doc: Document, profile: Profile) -> tuple[int, list[str]]:
-    """How many pages the PDF of `doc` has, and the families of the fonts it draws with."""
-    pages = layout(doc, profile)
+@dataclass
+class TypesetPdf:
+    """A rendered PDF with what the report and the warnings need to know of it."""
+    data: bytes
+    pages: int
+    fonts: list[str]  # families of the fonts drawn with
+    missing: list[str]  # characters no font has, drawn as REPLACEMENT, in order of appearance
+
+
+def typeset_pdf(doc: Document, profile: Profile) -> TypesetPdf:
+    """The speech as a GB/T 9704 PDF, laid out once, with its page count, fonts and missing characters."""
+    missing: dict[str, None] = {}
+    pages = layout(doc, profile, missing)
+    # ASCII85 on top of Flate makes page streams a quarter bigger and costs time: binary is fine.
+    a85, rl_config.useA85 = rl_config.useA85, 0
+    try:
+        data = _draw(pages, doc, profile)
+    finally:
+        rl_config.useA85 = a85
     by_name = {f.name: f.family for f in _LOADED.values() if f}
-    return len(pages), sorted({by_name[r.font] for p in pages for r in p.runs})
+    fonts = sorted({by_name.get(r.font, r.font) for p in pages for r in p.runs})
+    return TypesetPdf(data, len(pages), fonts, list(missing))
 
 
 def render_pdf(doc: Document, profile: Profile) -> bytes:
     """The speech as a GB/T 9704 PDF. Characters no font has are drawn as REPLACEMENT;
-    report them with missing_characters()."""
-    pages = layout(doc, profile)
-    # ASCII85 on top of Flate makes page streams a quarter bigger and costs time: binary is fine.
-    a85, rl_config.useA85 = rl_config.useA85, 0
-    try:
-        return _draw(pages, doc, profile)
-    finally:
-        rl_config.useA85 = a85
+    typeset_pdf or missing_characters() reports them."""
+    return typeset_pdf(doc, profile).data
