@@ -187,16 +187,23 @@ def _setup_page(section, profile: Profile) -> None:
 
 
 def _add_run(p, text: str, east: FontFamily, latin: FontFamily, role: Role | None = None):
-    """A run with its fonts set; a role (a lead's) also sets size and weight."""
-    run = p.add_run(text)
+    """A run with its fonts set; a role (a lead's) also sets size and weight. The text goes
+    into one w:t as it is (python-docx's run.text walks it character by character, looking
+    for tabs and line breaks that cleaned text does not have)."""
+    run = p.add_run()
     rpr = _rpr(east, latin, role.size_pt, role.bold) if role else _rpr(east, latin)
     run._r.insert(0, rpr)
+    if text:
+        t = OxmlElement("w:t")
+        t.text = text
+        t.set(qn("xml:space"), "preserve")
+        run._r.append(t)
     return run
 
 
-def _add_block(d, block: Block, profile: Profile, space_after_pt: float) -> None:
+def _add_block(d, block: Block, profile: Profile, space_after_pt: float, styles: dict) -> None:
     role = block_role(block)
-    p = d.add_paragraph(style=STYLES[role])
+    p = d.add_paragraph(style=styles[STYLES[role]])
     east, latin = profile.font(role), profile.fonts[LATIN]
     if block.type == "title":
         title = profile.role(role)  # without a limit: as many characters as fill the block
@@ -313,23 +320,38 @@ def _repack(data: bytes, date: datetime) -> bytes:
     return out.getvalue()
 
 
+_BASES: dict[int, tuple[Profile, bytes]] = {}  # per process: the styled, empty document of a profile
+
+
+def _base(profile: Profile) -> bytes:
+    """The empty document of a profile: page, styles, footers, font table. Built once per
+    profile and process; each speech starts from a copy of its bytes."""
+    if id(profile) not in _BASES:
+        d = docx.Document()
+        _drop_leftovers(d)
+        _setup_styles(d, profile)
+        section = d.sections[0]
+        _setup_page(section, profile)
+        _page_number(section.footer, profile, odd=True)
+        _page_number(section.even_page_footer, profile, odd=False)
+        _font_table(d, profile)
+        out = io.BytesIO()
+        d.save(out)
+        _BASES[id(profile)] = (profile, out.getvalue())  # the profile kept alive: its id stays unique
+    return _BASES[id(profile)][1]
+
+
 def render_docx(doc: Document, profile: Profile, *, date: datetime | None = None) -> bytes:
     """The .docx file of `doc`, typeset by `profile`. Its dates are SOURCE_DATE_EPOCH if set, else
     `date` (the caller may pass the input's modification time), else DEFAULT_DATE."""
-    d = docx.Document()
-    _drop_leftovers(d)
-    _setup_styles(d, profile)
-    section = d.sections[0]
-    _setup_page(section, profile)
+    d = docx.Document(io.BytesIO(_base(profile)))
+    styles = {name: d.styles[name] for name in STYLES.values()}
     group = 0  # the title group: the title, subtitle and bylines the speech opens with
     while group < len(doc.blocks) and doc.blocks[group].type in TITLE_GROUP:
         group += 1
     blank = profile.role("title").space_after_lines * profile.grid.line_pitch_pt
     for i, block in enumerate(doc.blocks):
-        _add_block(d, block, profile, blank if i == group - 1 else 0)
-    _page_number(section.footer, profile, odd=True)
-    _page_number(section.even_page_footer, profile, odd=False)
-    _font_table(d, profile)
+        _add_block(d, block, profile, blank if i == group - 1 else 0, styles)
     date = _timestamp(date)
     _properties(d, doc, date)
     out = io.BytesIO()
