@@ -21,6 +21,7 @@ from statistics import median
 from .model import Removal
 from .patterns import CJK, COMPLETE_TITLE, TITLE_WORDS, heading_level, is_byline, is_salutation, is_sentence, is_subtitle
 
+CLOSING_MARKS = "，。、；：？！”’）》〉」』】…—,.;:?!)"  # may not start a line (GB/T 15834)
 INDENT = " \t\u3000\u00a0\u2002\u2003"  # what a paragraph's indentation is made of
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width characters left at line ends by copying
 
@@ -221,7 +222,12 @@ class Wrap:
             return False
         room = self.width - (2 * self.unit if indented else 0)  # an indented first line holds less
         token = _FIRST_TOKEN.match(following)
-        return self.measure(text) + self.measure(token.group(0) if token else "") > room - self.unit
+        needed = self.measure(text) + self.measure(token.group(0) if token else "")
+        if needed > room:
+            return True
+        # One unit of slack, for wrappers that carry a character down rather than start a line
+        # with a closing mark; but a full stop one unit short of the edge ends its paragraph.
+        return needed > room - self.unit and not (is_sentence(text) and following[1:2] not in CLOSING_MARKS)
 
 
 def wrap_width(lines: list[Line]) -> Wrap | None:

@@ -114,7 +114,7 @@ def _mostly_utf8(raw: bytes) -> Decoded | None:
     """UTF-8 with a few bad lines: a file cut inside a character, or pasted together from
     UTF-8 and GB18030 pieces. Each bad line is read as GB18030 where that reads as
     Chinese, else with its bad bytes replaced by U+FFFD, and every such line is named."""
-    lines = raw.split(b"\n")
+    lines = raw.splitlines(keepends=True)
     bad = []
     for i, line in enumerate(lines):
         try:
@@ -122,7 +122,7 @@ def _mostly_utf8(raw: bytes) -> Decoded | None:
         except UnicodeDecodeError:
             bad.append(i)
     non_ascii = sum(1 for line in lines if not line.isascii())
-    if len(bad) > max(2, 0.2 * non_ascii):
+    if len(bad) > max(2, 0.2 * non_ascii) or len(bad) > 0.5 * non_ascii:
         return None
     text_lines, as_gb, replaced = [], [], []
     for i, line in enumerate(lines):
@@ -143,7 +143,7 @@ def _mostly_utf8(raw: bytes) -> Decoded | None:
         warnings.append(f"the file is UTF-8 but line(s) {_numbers(as_gb)} are GB18030: read them as GB18030; check them")
     if replaced:
         warnings.append(f"line(s) {_numbers(replaced)} hold bytes that are not UTF-8: shown as \ufffd; check them")
-    return _checked("\n".join(text_lines), "utf-8", warnings)
+    return _checked("".join(text_lines), "utf-8", warnings)
 
 
 def _numbers(ns: list[int]) -> str:

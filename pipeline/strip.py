@@ -145,6 +145,9 @@ def strip_lines(lines: list[Line], rules: Rules) -> tuple[list[Line], list[Remov
     width = wrap_width(lines)
     repeats = Counter(_watermark_key(l.text) for l in lines)  # a watermark repeats in the header too
 
+    # Between the title and the salutation stand only title lines, subtitle and bylines.
+    salutation = next((i for i in range(start, min(end, start + 12)) if verdicts[i].clean
+                       and is_salutation(lines[i].text)), start)
     reasons: dict[int, str] = {}
     for i in range(start):
         reasons[i] = _reason("promotion: header", verdicts[i])
@@ -157,8 +160,10 @@ def strip_lines(lines: list[Line], rules: Rules) -> tuple[list[Line], list[Remov
         continues = width is not None and width.broke(lines[i - 1].text, lines[i - 1].indented, line.text)
         if _speechlike(line.text) or _is_body_width(line, width):
             # Speech text: only a strong signal on a short line that does not carry on a
-            # wrapped sentence ("请登录\nhttp://…查询。"), or repetition, removes it.
-            if v.strong and short and not continues or repeated and v.score:
+            # wrapped sentence ("请登录\nhttp://…查询。"), or repetition, removes it; in the
+            # front matter, before the salutation, promotion vocabulary does too.
+            if v.strong and short and not continues or repeated and v.score \
+                    or i < salutation and v.score >= rules.marketing_threshold:
                 reasons[i] = _reason("promotion", v)
         elif v.strong or v.score >= rules.marketing_threshold:
             reasons[i] = _reason("promotion", v)
