@@ -436,6 +436,13 @@ class FullDisk:
         return getattr(self.f, name)
 
 
+def convert_an_earlier_version(src, out):
+    """Good outputs of an earlier version of `src` in `out`, which a failed run must leave intact."""
+    src.write_text("在全县工作会议上的讲话\n同志们：\n这是上一次的讲话稿。\n", encoding="utf-8")
+    assert cli.main(["convert", str(src), "-o", str(out)]) == 0
+    check_outputs(out)
+
+
 @pytest.mark.parametrize("previous", [True, False], ids=["over previous outputs", "into an empty folder"])
 def test_a_full_disk_leaves_nothing_half_written(tmp_path, monkeypatch, capsys, previous):
     """The second temporary file (the PDF, after the DOCX) hits ENOSPC: no output of this run is kept."""
@@ -443,9 +450,7 @@ def test_a_full_disk_leaves_nothing_half_written(tmp_path, monkeypatch, capsys, 
     out = tmp_path / "out"
     out.mkdir()
     if previous:
-        src.write_text("在全县工作会议上的讲话\n同志们：\n这是上一次的讲话稿。\n", encoding="utf-8")
-        assert cli.main(["convert", str(src), "-o", str(out)]) == 0
-        check_outputs(out)
+        convert_an_earlier_version(src, out)
     before = snapshot(out)
     src.write_bytes(SAMPLE.read_bytes())
     real = os.fdopen
@@ -537,9 +542,7 @@ def test_an_interrupted_convert_keeps_the_previous_outputs(tmp_path, monkeypatch
     src = tmp_path / "讲话.txt"
     out = tmp_path / "out"
     out.mkdir()
-    src.write_text("在全县工作会议上的讲话\n同志们：\n这是上一次的讲话稿。\n", encoding="utf-8")
-    assert cli.main(["convert", str(src), "-o", str(out)]) == 0
-    check_outputs(out)
+    convert_an_earlier_version(src, out)
     before = snapshot(out)
     src.write_bytes(SAMPLE.read_bytes())
     real = os.replace
@@ -558,21 +561,26 @@ def test_an_interrupted_convert_keeps_the_previous_outputs(tmp_path, monkeypatch
     assert snapshot(out) == before
 
 
-@pytest.mark.parametrize("whom", ["group", "main"], ids=["Ctrl-C (process group)", "kill -INT (main process)"])
-def test_sigint_during_a_build(tmp_path, whom):
-    """30 speeches on 2 workers, SIGINT once the first outputs appear: exit 130, one line, no traceback
-    (nor from a worker), whole outputs for every speech reported done and none for the others."""
+def build_under_way(tmp_path, **popen):
+    """`build` of 30 copies of the sample on 2 workers, returned once its first output exists."""
     inputs, out = tmp_path / "in", tmp_path / "out"
     inputs.mkdir()
     out.mkdir()
     for i in range(30):
         shutil.copy(SAMPLE, inputs / f"s{i:02}.txt")
     proc = subprocess.Popen([sys.executable, "-m", "pipeline", "build", str(inputs), "-o", str(out), "-j", "2"],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True, preexec_fn=default_sigint)
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)
     deadline = time.monotonic() + 60
     while not list(out.glob("*.pdf")) and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.02)
+    return inputs, out, proc
+
+
+@pytest.mark.parametrize("whom", ["group", "main"], ids=["Ctrl-C (process group)", "kill -INT (main process)"])
+def test_sigint_during_a_build(tmp_path, whom):
+    """30 speeches on 2 workers, SIGINT once the first outputs appear: exit 130, one line, no traceback
+    (nor from a worker), whole outputs for every speech reported done and none for the others."""
+    inputs, out, proc = build_under_way(tmp_path, start_new_session=True, preexec_fn=default_sigint)
     if whom == "group":
         os.killpg(proc.pid, signal.SIGINT)
     else:
@@ -608,16 +616,7 @@ def children(pid: int) -> list[int]:
 
 def test_a_killed_worker_is_one_line_per_file_not_a_traceback(tmp_path):
     """The OOM killer or kill -9 takes a worker: the files it leaves are failures, each named."""
-    inputs, out = tmp_path / "in", tmp_path / "out"
-    inputs.mkdir()
-    out.mkdir()
-    for i in range(30):
-        shutil.copy(SAMPLE, inputs / f"s{i:02}.txt")
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "build", str(inputs), "-o", str(out), "-j", "2"],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while not list(out.glob("*.pdf")) and time.monotonic() < deadline and proc.poll() is None:
-        time.sleep(0.02)
+    inputs, out, proc = build_under_way(tmp_path)
     os.kill(children(proc.pid)[0], signal.SIGKILL)
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 1 and "Traceback" not in stderr, stderr
