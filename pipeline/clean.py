@@ -16,7 +16,6 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from statistics import median
 
 from .model import Removal
 from .patterns import CJK, COMPLETE_TITLE, TITLE_WORDS, heading_level, is_byline, is_salutation, is_sentence, is_subtitle

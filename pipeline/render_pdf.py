@@ -471,23 +471,37 @@ def _place(line: list[_Token], x: float, gap: float) -> list[tuple]:
 
 
 def _runs(glyphs: list[tuple], y: float) -> list[Run]:
-    """Merge glyphs into runs: same font, size and weight, and evenly spaced."""
+    """Merge glyphs (x, char, font, size, bold, advance) into runs: same font, size and
+    weight, and evenly spaced (the second glyph of a run fixes its spacing)."""
     runs: list[Run] = []
-    chars: list[str] = []
-    for x, ch, font, size, bold, natural in glyphs:
-        if chars and (font, size, bold) == style:
-            if len(chars) == 1:  # the second glyph fixes the run's spacing
-                space = x - x0 - advance
-            if abs(x - (x0 + advance + space)) < 1e-6:
-                chars.append(ch)
-                x0, advance = x, natural
-                continue
-        if chars:
-            runs.append(Run(start, y, "".join(chars), style[0].name, style[1], space, style[2]))
-        chars, style, start, x0, advance, space = [ch], (font, size, bold), x, x, natural, 0.0
-    if chars:
-        runs.append(Run(start, y, "".join(chars), style[0].name, style[1], space, style[2]))
+    group: list[tuple] = []
+    for glyph in glyphs:
+        if group and _same_run(group, glyph):
+            group.append(glyph)
+            continue
+        if group:
+            runs.append(_run_of(group, y))
+        group = [glyph]
+    if group:
+        runs.append(_run_of(group, y))
     return runs
+
+
+def _gap(a: tuple, b: tuple) -> float:
+    """The space between glyph a's advance and glyph b."""
+    return b[0] - a[0] - a[5]
+
+
+def _same_run(group: list[tuple], glyph: tuple) -> bool:
+    if glyph[2:5] != group[-1][2:5]:  # font, size, bold
+        return False
+    return len(group) == 1 or abs(_gap(group[-1], glyph) - _gap(group[0], group[1])) < 1e-6
+
+
+def _run_of(group: list[tuple], y: float) -> Run:
+    x, _, font, size, bold, _ = group[0]
+    space = _gap(group[0], group[1]) if len(group) > 1 else 0.0
+    return Run(x, y, "".join(g[1] for g in group), font.name, size, space, bold)
 
 
 def _keep_with_next(blocks: list[Block], lines: list[list]) -> list[int]:

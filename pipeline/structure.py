@@ -11,8 +11,7 @@ import re
 
 from .clean import Line
 from .model import Block
-from .patterns import (NUM_ZH, TITLE_WORDS, heading_level, is_byline, is_salutation, is_sentence, is_subtitle,
-                       looks_like_title_line)
+from .patterns import NUM_ZH, TITLE_WORDS, heading_level, is_byline, is_salutation, is_subtitle, looks_like_title_line
 
 MAX_TITLE_LINES = 3
 MAX_TITLE_CHARS = 60

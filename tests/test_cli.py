@@ -1,14 +1,12 @@
 """The command line and `make`, end to end, on the real sample speech."""
 from __future__ import annotations
 
-import io
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from docx import Document as DocxDocument
