@@ -163,7 +163,7 @@ def strip_lines(lines: list[Line], rules: Rules) -> tuple[list[Line], list[Remov
             # wrapped sentence ("请登录\nhttp://…查询。"), or repetition, removes it; in the
             # front matter, before the salutation, promotion vocabulary does too.
             if v.strong and short and not continues or repeated and v.score \
-                    or i < salutation and v.score >= rules.marketing_threshold:
+                    or i < salutation and v.score and not _front_matter(line.text):
                 reasons[i] = _reason("promotion", v)
         elif v.strong or v.score >= rules.marketing_threshold:
             reasons[i] = _reason("promotion", v)
@@ -325,7 +325,10 @@ def speech_end(lines: list[Line], verdicts: list[Verdict], start: int, rules: Ru
     last = end
     while last - 1 > start:
         line, v = lines[last - 1], verdicts[last - 1]
-        if _speechlike(line.text) and not (v.strong or v.heavy >= rules.footer_sentence_threshold):
+        # A sentence stops the walk unless it carries heavy signals, or a strong one on a
+        # short line: a long paragraph is the speech's own, whatever words it uses.
+        strong = v.strong and len(line.text) <= rules.watermark_max_chars
+        if _speechlike(line.text) and not (strong or v.heavy >= rules.footer_sentence_threshold):
             break
         last -= 1
     if not any(verdicts[i].score or verdicts[i].strong for i in range(last, end)):
