@@ -206,9 +206,12 @@ class Wrap:
     unit: int
     low: Callable[[str], int] = len
 
-    def is_full(self, text: str, slack: int = 1) -> bool:
-        """As long as a wrapped line, within `slack` characters."""
-        return self.low(text) - slack * self.unit <= self.width <= self.measure(text) + slack * self.unit
+    def is_full(self, text: str, slack: int = 1, indented: bool = False) -> bool:
+        """As long as a wrapped line, within `slack` characters; an indented line may have
+        had its two characters of indentation counted in the width."""
+        extras = (0, 2 * self.unit) if indented else (0,)
+        return any(self.low(text) + e - slack * self.unit <= self.width <= self.measure(text) + e + slack * self.unit
+                   for e in extras)
 
     def is_short(self, text: str, by: int = 3) -> bool:
         """Clearly shorter than a wrapped line, however its quotes were counted."""
@@ -238,20 +241,27 @@ def wrap_width(lines: list[Line]) -> Wrap | None:
     measures are tried, and the one under which more lines agree wins.
     """
     texts = [l.text for l in lines if len(l.text) >= 10 and not l.indented]
-    every = [l.text for l in lines if len(l.text) >= 10]
-    if len(texts) < 6:
+    indented = [l.text for l in lines if len(l.text) >= 10 and l.indented]
+    every = texts + indented
+    if len(every) < 6:
         return None
     best = None
+    # Indented lines open paragraphs: a copy counted their indentation in the width, or not.
     for measure, low, unit in ((len, len, 1), (cells, narrow_cells, 2)):
-        lengths = [measure(t) for t in texts]
-        width, _ = Counter(lengths).most_common(1)[0]
-        # A line agrees with the width however its quotes were counted (wide or narrow).
-        near = [n for t, n in zip(texts, lengths) if abs(n - width) <= unit or abs(low(t) - width) <= unit]
-        longer = sum(1 for t in every if low(t) > width + 2 * unit)
-        # Many lines end at the page edge, and hardly any line, indented or not, runs past it.
-        if (len(near) >= max(4, 0.25 * len(lengths)) and longer <= max(2, 0.15 * len(every))
-                and 12 * unit <= width <= 80 * unit and (best is None or len(near) > best[0])):
-            best = (len(near), Wrap(width, measure, unit, low))
+        for indent in (None, 0, 2 * unit):  # None: leave indented lines out
+            sample = [(t, 0) for t in texts] + ([] if indent is None else [(t, indent) for t in indented])
+            if len(sample) < 6:
+                continue
+            lengths = [measure(t) + e for t, e in sample]
+            width, _ = Counter(lengths).most_common(1)[0]
+            # A line agrees with the width however its quotes were counted (wide or narrow).
+            near = sum(1 for (t, e), n in zip(sample, lengths)
+                       if abs(n - width) <= unit or abs(low(t) + e - width) <= unit)
+            longer = sum(1 for t in every if low(t) > width + 2 * unit)
+            # Many lines end at the page edge, and hardly any line, indented or not, runs past it.
+            if (near >= max(4, 0.25 * len(sample)) and longer <= max(2, 0.15 * len(every))
+                    and 12 * unit <= width <= 80 * unit and (best is None or near > best[0])):
+                best = (near, Wrap(width, measure, unit, low))
     return best[1] if best else None
 
 

@@ -131,10 +131,10 @@ def _speechlike(text: str) -> bool:
 
 
 def _watermark_key(text: str) -> str:
-    """Repeated watermarks may carry a page number ("精选文库 第3页"): digits aside, they repeat.
+    """Repeated watermarks may carry a page number ("精选文库 第3页") or decoration: those aside, they repeat.
     A line of digits alone (years on a timeline: 2024 / 2025) is not a watermark."""
-    key = re.sub(r"[0-9０-９]+", "#", text)
-    return key if len(re.sub(r"[#\W_]", "", key)) >= 2 else text
+    key = re.sub(r"[0-9０-９]+", "#", re.sub(r"[\W_]+", "", text))  # decoration aside too: ✦ 文秘之家 ✦
+    return key if len(key.replace("#", "")) >= 2 else text
 
 
 def strip_lines(lines: list[Line], rules: Rules) -> tuple[list[Line], list[Removal], list[str]]:
@@ -158,7 +158,7 @@ def strip_lines(lines: list[Line], rules: Rules) -> tuple[list[Line], list[Remov
         short = len(line.text) <= rules.watermark_max_chars
         repeated = repeats[_watermark_key(line.text)] >= rules.watermark_min_repeats and short
         continues = width is not None and width.broke(lines[i - 1].text, lines[i - 1].indented, line.text)
-        if _speechlike(line.text) or _is_body_width(line, width):
+        if _speechlike(line.text) or _is_body_width(line, width) or _prose(line.text):
             # Speech text: only a strong signal on a short line that does not carry on a
             # wrapped sentence ("请登录\nhttp://…查询。"), or repetition, removes it; in the
             # front matter, before the salutation, promotion vocabulary does too.
@@ -239,7 +239,12 @@ def _reason(where: str, v: Verdict) -> str:
 
 def _is_body_width(line: Line, wrap: Wrap | None, slack: int = 1) -> bool:
     """A full line of hard-wrapped body text: as long as the page it was copied from."""
-    return wrap is not None and wrap.is_full(line.text, slack)
+    return wrap is not None and wrap.is_full(line.text, slack, line.indented)
+
+
+def _prose(text: str) -> bool:
+    """Running text, even when cut mid-sentence by a wrap: a full stop inside, or clauses."""
+    return "。" in text[:-1] or text.count("，") >= 2
 
 
 def speech_start(lines: list[Line], verdicts: list[Verdict]) -> int:
