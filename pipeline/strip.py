@@ -1,12 +1,16 @@
 """Stage 3, strip: promotional and watermark lines removed, each recorded with its reason.
 
-Where a line stands decides most: everything above the speech's title is the
-download site's header, and promotional lines after the speech's last sentence
-are its footer. Inside the speech a line goes only on evidence that generalises:
-contact details, URLs and separator rules (strong signals), marketing and
-copyright vocabulary on a line that is not a sentence, or a short non-sentence
-line repeated through the text (a watermark). The signals are data
-(data/promo_rules.toml), extensible with a user's own file.
+Where a line stands decides most: everything above the speech's title (or a byline
+above it) is the download site's header; after the speech's last sentence, the
+lines are its footer when promotion stands among them (closers such as a date or
+（掌声） stay), and a site's tail starts at END or 往期推荐. Inside the speech a
+line goes only on evidence that generalises: a strong signal (contact details,
+URLs, a document speaking of itself, site furniture), marketing and copyright
+vocabulary on a line that is not a sentence or prose, repetition (a watermark,
+digits and decoration aside), a short line splitting a wrapped paragraph, or
+lines glued to removed promotion. A sentence or heading removed inside the speech
+is also a warning. The signals are data (data/promo_rules.toml), extensible with a
+user's own file.
 """
 from __future__ import annotations
 
