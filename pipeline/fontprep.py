@@ -5,14 +5,14 @@ outlines, such as Noto Serif/Sans CJK, and it copies each font's hinting program
 whole name table (43 KB in the AR PL fonts) into every 256-glyph subset it embeds.
 `prepare(path, index)` therefore makes, once per installed font face, a copy with
 
-- TrueType outlines: CFF outlines are converted to quadratic curves (cu2qu, within
-  1/1000 em), which takes about 10 s for the GB2312 set of a CJK face; TrueType
-  outlines are kept point for point;
+- TrueType outlines on a grid of 1/256 em (PREPARED_UPM): CFF outlines are scaled and
+  converted to quadratic curves (cu2qu, within half a unit), which takes about 10 s for
+  the GB2312 set of a CJK face; TrueType outlines are scaled point for point;
 - no hinting: no fpgm, prep or cvt table and no glyph instructions (they only snap
   outlines to a coarse pixel grid; poppler renders the sample speech pixel for pixel
   as before);
-- a name table of the English family, style, unique, full, version, PostScript name
-  and copyright records only (no license texts, no other languages);
+- a name table of the English copyright, family, style, full and PostScript names only
+  (no license texts, no version strings, no other languages);
 - only head, hhea, maxp, OS/2, hmtx, cmap, loca, glyf, name and post (format 3, no
   glyph names): no layout, kerning, vertical-metrics, bitmap, device-metrics or
   signature tables, which reportlab never embeds and our layout never reads;
@@ -22,8 +22,9 @@ whole name table (43 KB in the AR PL fonts) into every 256-glyph subset it embed
   prepared on demand, in parts of the 256 code points around it (`part(block)`), so
   coverage is the source's and a rare character costs a fraction of a second once.
 
-Metrics (advance widths, ascent, descent, bounding boxes of TrueType glyphs) stay the
-source's, so the layout does not change; the PDF only gets smaller.
+Metrics (advance widths, ascent, descent, bounding boxes) are the source's on the coarser
+grid: CJK advances exactly, proportional ones within 1/512 em; the layout reads them from the
+prepared font, so what is measured is what is drawn.
 
 The cache: `$SPEECH_PIPELINE_FONT_CACHE`, else `$XDG_CACHE_HOME/speech-pipeline/fonts`
 (`~/.cache/...`), else a folder in the temporary directory when those cannot be written.
@@ -66,10 +67,19 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-RECIPE = 2  # bump when what `_build` makes changes: old cache entries are then not used
+RECIPE = 5  # bump when what `_build` makes changes: old cache entries are then not used
 BLOCK_BITS = 8  # on-demand parts: the characters of one block of 256 code points
-MAX_ERR_EM = 0.001  # cu2qu: largest distance of a quadratic from its cubic curve, in em
-KEEP_NAMES = (0, 1, 2, 3, 4, 5, 6)  # copyright, family, style, unique id, full name, version, PostScript name
+# Outlines on a grid of 1/256 em: at the 22 pt of a title one unit is 0.03 mm, under one dot
+# of a 600 dpi printer, and every coordinate delta fits in one byte (the sample's PDF: 26 %
+# smaller than at the sources' 1000 or 2048 units). CJK advances (1000, 1024, 2048 units) stay
+# exact; proportional Latin advances move by at most 1/512 em.
+PREPARED_UPM = 256
+# What the PDF writer sets one to a grid cell, as it sets Chinese (see _full_width_forms):
+# punctuation, symbols and CJK from U+2000 on, and the Latin-1 signs × ÷ ·.
+FULL_CELL_FROM = 0x2000
+FULL_CELL_SIGNS = frozenset(map(ord, "×÷·"))
+MAX_ERR_EM = 1 / PREPARED_UPM  # cu2qu: largest distance of a quadratic from its cubic curve
+KEEP_NAMES = (0, 1, 2, 4, 6)  # copyright, family, style, full name, PostScript name
 ENV_CACHE = "SPEECH_PIPELINE_FONT_CACHE"
 TMP_PREFIX = ".tmp-"  # files being written; a killed process may leave one, removed an hour later
 
@@ -144,7 +154,8 @@ def _locked(folder: Path, stem: str):
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write a cache file whole or not at all (a temporary file renamed into place)."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=TMP_PREFIX, suffix=path.suffix)
     try:
         if hasattr(os, "fchmod"):
@@ -242,8 +253,8 @@ class PreparedFont:
                         STATS["built"] += 1
                     data, meta = built
                     meta.update(self._facts, part=name, length=len(data), crc32=zlib.crc32(data))
-                    _write_atomically(folder / f"{stem}.ttf", data)
-                    _write_atomically(folder / f"{stem}.json", json.dumps(meta).encode())
+                    write_atomically(folder / f"{stem}.ttf", data)
+                    write_atomically(folder / f"{stem}.json", json.dumps(meta).encode())
                     if name == "base":
                         self._remove_stale(folder)
                     return Part(folder / f"{stem}.ttf", data), meta
@@ -340,6 +351,7 @@ def _build(path: str, index: int, chars: frozenset[int], part: str) -> tuple[byt
 
 def _make(path: str, index: int, chars: frozenset[int], part: str) -> tuple[bytes, dict]:
     from fontTools.ttLib import TTFont, newTable
+    from fontTools.ttLib.scaleUpem import scale_upem
 
     src = TTFont(path, fontNumber=index, lazy=True, recalcBBoxes=False, recalcTimestamp=False)
     if "glyf" in src:
@@ -355,12 +367,12 @@ def _make(path: str, index: int, chars: frozenset[int], part: str) -> tuple[byte
         raise FontPrepError(f"{path} (face {index}): no Unicode character map")
     notdef = src.getGlyphOrder()[0]
     best = {cp: g for cp, g in best.items() if g != notdef}
-    cmap = {cp: g for cp, g in best.items() if cp in chars}
+    cmap = _full_width_forms(src, {cp: g for cp, g in best.items() if cp in chars})
 
     glyphs, metrics = (_cff_glyphs if cff else _tt_glyphs)(src, [notdef, *cmap.values()])
     order = sorted(glyphs, key=src.getGlyphID)  # .notdef first, the source's order
 
-    font = TTFont(recalcBBoxes=cff, recalcTimestamp=False)  # TrueType glyphs keep their stored boxes
+    font = TTFont(recalcBBoxes=cff, recalcTimestamp=False)  # TrueType glyphs keep their (scaled) boxes
     font.setGlyphOrder(order)
     for tag in ("head", "hhea", "OS/2"):
         font[tag] = src[tag]
@@ -369,6 +381,8 @@ def _make(path: str, index: int, chars: frozenset[int], part: str) -> tuple[byte
     font["post"] = post = src["post"]
     post.formatType = 3.0
     font["maxp"] = _maxp(src["maxp"] if not cff else None, len(order))
+    if cff:  # the glyphs were drawn on the prepared grid: scale the header tables to it
+        scale_upem(font, PREPARED_UPM)
     font["hmtx"] = hmtx = newTable("hmtx")
     hmtx.metrics = {g: metrics[g] for g in order}
     font["cmap"] = _cmap(cmap)
@@ -379,12 +393,44 @@ def _make(path: str, index: int, chars: frozenset[int], part: str) -> tuple[byte
         for g in order:
             glyphs[g].recalcBounds(glyf)
             hmtx.metrics[g] = (hmtx.metrics[g][0], getattr(glyphs[g], "xMin", 0))
+    else:  # glyphs, metrics and header tables onto the prepared grid (packed glyphs unpacked first)
+        for g in order:
+            glyphs[g].expand(glyf)
+        scale_upem(font, PREPARED_UPM)
     buf = io.BytesIO()
     font.save(buf, reorderTables=True)
     meta = {"outlines": "CFF" if cff else "glyf", "glyphs": len(order)}
     if part == "base":
         meta["coverage"] = _ranges(sorted(best))
     return buf.getvalue(), meta
+
+
+def _full_width_forms(src, cmap: dict[int, str]) -> dict[int, str]:
+    """`cmap` with the full-width forms (the font's own 'fwid' substitutions) of the characters
+    set one to a cell, where the default glyph is narrower: Noto CJK's dash is 0.89 em, so
+    "——" would show a gap in the middle, and its × would leave a centred line's end short."""
+    upem, advances = src["head"].unitsPerEm, src["hmtx"].metrics
+    narrow = {cp: g for cp, g in cmap.items()
+              if (cp >= FULL_CELL_FROM or cp in FULL_CELL_SIGNS) and advances[g][0] < upem}
+    if not narrow or "GSUB" not in src:
+        return cmap
+    gsub = src["GSUB"].table
+    if not gsub.FeatureList or not gsub.LookupList:
+        return cmap
+    wide: dict[str, str] = {}
+    for record in gsub.FeatureList.FeatureRecord:
+        if record.FeatureTag != "fwid":
+            continue
+        for index in record.Feature.LookupListIndex:
+            lookup = gsub.LookupList.Lookup[index]
+            for sub in lookup.SubTable:
+                sub = getattr(sub, "ExtSubTable", sub)  # extension lookups (type 7) wrap the real one
+                wide.update(getattr(sub, "mapping", None) or {})  # single substitutions only
+    out = dict(cmap)
+    for cp, g in narrow.items():
+        if g in wide and advances[wide[g]][0] == upem:
+            out[cp] = wide[g]
+    return out
 
 
 def _closure(glyf, names: list[str]) -> list[str]:
@@ -415,19 +461,23 @@ def _tt_glyphs(src, names: list[str]):
 
 
 def _cff_glyphs(src, names: list[str]):
-    """CFF glyphs converted to TrueType quadratic outlines, and their metrics."""
+    """CFF glyphs converted to TrueType quadratic outlines on the prepared grid (scaled first,
+    so that the curves are fitted and rounded once), and their advance widths on that grid."""
+    from fontTools.misc.roundTools import otRound
     from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.transformPen import TransformPen
     from fontTools.pens.ttGlyphPen import TTGlyphPen
 
-    max_err = MAX_ERR_EM * src["head"].unitsPerEm
+    scale = PREPARED_UPM / src["head"].unitsPerEm
     glyph_set = src.getGlyphSet()
     glyphs = {}
     for name in dict.fromkeys(names):
         pen = TTGlyphPen(None)
-        glyph_set[name].draw(Cu2QuPen(pen, max_err, reverse_direction=True))
+        quadratic = Cu2QuPen(pen, MAX_ERR_EM * PREPARED_UPM, reverse_direction=True)
+        glyph_set[name].draw(TransformPen(quadratic, (scale, 0, 0, scale, 0, 0)))
         glyphs[name] = pen.glyph()
     hm = src["hmtx"].metrics
-    return glyphs, {g: hm[g] for g in glyphs}
+    return glyphs, {g: (otRound(hm[g][0] * scale), 0) for g in glyphs}
 
 
 def _maxp(source, glyph_count: int):

@@ -35,15 +35,21 @@ so the same input gives the same bytes.
 from __future__ import annotations
 
 import io
+import marshal
+import operator
 import re
 import struct
+import zlib
 from dataclasses import dataclass, field
+import functools
+import weakref
 from functools import lru_cache
 from pathlib import Path
 
+from reportlab import Version as REPORTLAB_VERSION
 from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
+from reportlab.pdfbase.ttfonts import TTEncoding, TTFError, TTFNameBytes, TTFont, TTFontFace
 from reportlab.pdfgen.canvas import Canvas
 
 from . import fontprep
@@ -62,6 +68,11 @@ FAKE_BOLD_EM = 0.03  # outline stroke of fake bold, in em: the free CJK fonts ha
 # GB/T 15834 / W3C clreq: marks that may not start a line, and that may not end one.
 NO_START = frozenset("，。、；：？！”’）》〉」』】〕〗〙〛｝］…—‥·～％‰々〃!),.:;?]}%")
 NO_END = frozenset("“‘（《〈「『【〔〖〘〚｛［([{")
+# Where a glyph narrower than its cell (a font's proportional quotes) goes in the cell:
+# opening marks against the character they open, closing ones and stops against the one
+# they close, as in the full-width forms; anything else centred.
+_CELL_RIGHT = NO_END
+_CELL_LEFT = frozenset("，。、；：？！”’）》〉」』】〕〗〙〛｝］")
 
 # Tokens: a space, a run of Latin letters/digits/ASCII signs (never split), or one character.
 _LATIN = "!-~À-ÖØ-öø-ɏ"  # ASCII and Latin letters, but not × ÷
@@ -97,8 +108,10 @@ def _register(ff: FontFile, file: str, index: int = 0, data: bytes | None = None
     CJK fonts draw none of it (digits and Latin letters come from the Latin font)."""
     name = f"{Path(ff.path).stem}-{ff.index}-{len(_LOADED)}"  # unique even for equal file names
     try:
-        tt = TTFont(name, _named_bytes(data, file) if data is not None else file, subfontIndex=index,
-                    asciiReadable=0)
+        if data is not None:  # a prepared font, whose parse is kept beside it
+            tt = _parsed_font(name, file, data)
+        else:
+            tt = TTFont(name, file, subfontIndex=index, asciiReadable=0)
     except (TTFError, OSError):  # e.g. CFF "postscript outlines are not supported"
         return None
     pdfmetrics.registerFont(tt)
@@ -111,6 +124,51 @@ def _named_bytes(data: bytes, file: str) -> io.BytesIO:
     buf = io.BytesIO(data)
     buf.name = file  # what reportlab calls the font in its messages
     return buf
+
+
+# reportlab parses a font's character map, widths and glyph offsets in pure Python: 20-40 ms
+# for the base part of a CJK face, each time a process loads it, which is most of a cold
+# start. The parse of a prepared font is therefore kept beside it in the font cache, in
+# marshal's format (plain data: reading it runs no code), keyed by reportlab's version
+# and the font's length and CRC-32; a missing, stale or unreadable one is made anew.
+_PARSE_SUFFIX = f".rl{REPORTLAB_VERSION}.parse"
+
+
+def _parsed_font(name: str, file: str, data: bytes) -> TTFont:
+    """reportlab's TTFont of a prepared font file's bytes, from its kept parse if there is one."""
+    key = (len(data), zlib.crc32(data))
+    kept = Path(file).with_suffix(_PARSE_SUFFIX)
+    try:
+        stored_key, state, names = marshal.loads(kept.read_bytes())
+        if tuple(stored_key) == key:
+            return _font_from_state(name, file, data, state, names)
+    except (OSError, EOFError, ValueError, TypeError, KeyError):
+        pass
+    tt = TTFont(name, _named_bytes(data, file), asciiReadable=0)
+    state = {k: v for k, v in vars(tt.face).items() if k not in ("_ttf_data", "_pdfScale", "filename")}
+    names = [k for k, v in state.items() if isinstance(v, TTFNameBytes)]
+    state.update({k: state[k].ustr for k in names})
+    try:
+        fontprep.write_atomically(kept, marshal.dumps((key, state, names)))
+    except OSError:  # a read-only cache: parse again next time
+        pass
+    return tt
+
+
+def _font_from_state(name: str, file: str, data: bytes, state: dict, names: list) -> TTFont:
+    """What TTFont(name, file, asciiReadable=0) makes, without parsing (tests compare the two)."""
+    face = TTFontFace.__new__(TTFontFace)
+    pdfmetrics.TypeFace.__init__(face, None)
+    vars(face).update(state)
+    vars(face).update({k: TTFNameBytes(state[k].encode("utf8")) for k in names})
+    face._ttf_data, face.filename = data, file
+    upm = face.unitsPerEm
+    face._pdfScale = (lambda x: x) if upm == 1000 else functools.partial(operator.mul, 1000 / upm)
+    tt = TTFont.__new__(TTFont)
+    tt.fontName, tt.face, tt.encoding = name, face, TTEncoding()
+    tt.state = weakref.WeakKeyDictionary()
+    tt._asciiReadable, tt.shapable = 0, True  # as TTFont(…) sets them
+    return tt
 
 
 class _Face:
@@ -458,9 +516,11 @@ def _place(line: list[_Token], x: float, gap: float) -> list[tuple]:
     glyphs = []
     for tok in line:
         size, bold = tok.role.size_pt, tok.role.bold
-        if tok.cell:  # a glyph narrower than its cell (a fallback font's) is centred in it
+        if tok.cell:
             (drawn, font, natural), = tok.glyphs
-            glyphs.append((x + max(0.0, tok.width - natural) / 2, drawn, font, size, bold, natural))
+            room = max(0.0, tok.width - natural)
+            offset = 0.0 if drawn in _CELL_LEFT else room if drawn in _CELL_RIGHT else room / 2
+            glyphs.append((x + offset, drawn, font, size, bold, natural))
             x += tok.width + gap
             continue
         for drawn, font, natural in tok.glyphs:

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from fontTools.misc.roundTools import otRound
 from fontTools.pens.areaPen import AreaPen
 from fontTools.pens.boundsPen import BoundsPen
 from fontTools.ttLib import TTFont as FTFont
@@ -121,15 +122,23 @@ def draw(font_name: str, text: str) -> bytes:
 
 
 def same_outline(source, converted, name_src: str, name_conv: str, upm: int) -> None:
-    """Bounds within 2 units (cu2qu keeps within 1/1000 em) and area within 0.5 %."""
-    def measure(glyphs, name):
+    """The prepared outline is the source's on the prepared grid: bounds within 2 units of
+    1/256 em (cu2qu keeps within one, rounding adds half) and area within 3 %, both in em."""
+    grid = fontprep.PREPARED_UPM
+
+    def measure(glyphs, name, units):
         bounds, area = BoundsPen(glyphs), AreaPen(glyphs)
         glyphs[name].draw(bounds)
         glyphs[name].draw(area)
-        return bounds.bounds, abs(area.value)
-    (b1, a1), (b2, a2) = measure(source, name_src), measure(converted, name_conv)
-    assert all(abs(x - y) <= 2 * upm / 1000 for x, y in zip(b1, b2)), (name_src, b1, b2)
-    assert abs(a1 - a2) <= 0.005 * a1, (name_src, a1, a2)
+        return [v / units for v in bounds.bounds], abs(area.value) / units ** 2
+    (b1, a1), (b2, a2) = measure(source, name_src, upm), measure(converted, name_conv, grid)
+    assert all(abs(x - y) <= 2 / grid for x, y in zip(b1, b2)), (name_src, b1, b2)
+    assert abs(a1 - a2) <= 0.03 * a1, (name_src, a1, a2)  # a thin stroke, rounded, gains or loses more
+
+
+def on_grid(value: float, upm: int) -> int:
+    """A source measure in font units, on the prepared grid."""
+    return otRound(value * fontprep.PREPARED_UPM / upm)
 
 
 # --- PostScript (CFF) outlines --------------------------------------------------------------
@@ -144,9 +153,10 @@ def test_a_cff_font_is_converted_to_truetype(cache, tmp_path):
     src = FTFont(str(source))
     for cp in (0x4E00, 0x4E01):
         same_outline(src.getGlyphSet(), prepared.getGlyphSet(), src.getBestCmap()[cp], prepared.getBestCmap()[cp], 1000)
-    assert prepared["hmtx"][prepared.getBestCmap()[0x4E00]][0] == 1000  # advance widths are the source's
+    assert prepared["head"].unitsPerEm == fontprep.PREPARED_UPM
+    assert prepared["hmtx"][prepared.getBestCmap()[0x4E00]][0] == fontprep.PREPARED_UPM  # a full em, exactly
     tt = register(font.base, "test-cff-base")
-    assert (tt.face.ascent, tt.face.descent) == (880, -120)
+    assert abs(tt.face.ascent - 880) <= 2 and abs(tt.face.descent + 120) <= 2  # on the 1/256 em grid
     assert "一丁" in PdfReader(io.BytesIO(draw("test-cff-base", "一丁"))).pages[0].extract_text()
 
 
@@ -190,7 +200,7 @@ def test_an_installed_cff_cjk_font_converts_and_draws(noto, tmp_path):
     upm = src["head"].unitsPerEm
     for ch in "中国党一、":
         same_outline(src.getGlyphSet(), prepared.getGlyphSet(), src.getBestCmap()[ord(ch)], cmap[ord(ch)], upm)
-        assert prepared["hmtx"][cmap[ord(ch)]][0] == src["hmtx"][src.getBestCmap()[ord(ch)]][0]
+        assert prepared["hmtx"][cmap[ord(ch)]][0] == on_grid(src["hmtx"][src.getBestCmap()[ord(ch)]][0], upm)
     register(font.base, "noto-base")
     pdf = draw("noto-base", SAMPLE_TEXT)
     assert SAMPLE_TEXT in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
@@ -203,8 +213,9 @@ def test_an_installed_cff_cjk_font_converts_and_draws(noto, tmp_path):
 
 def test_the_converted_glyphs_look_like_the_originals(noto):
     """Rasterised by FreeType (Pillow) at 96 px, the converted TrueType glyphs cover the CFF ones'
-    pixels: no ink of one is more than a pixel away from ink of the other (a pixel is what
-    FreeType's hinting of the CFF original moves a stroke by)."""
+    pixels: no ink of one is more than two pixels away from ink of the other (FreeType's hinting
+    of the CFF original moves a stroke by up to one; the prepared grid of 1/256 em, by up to
+    0.56 px at this size). A lost contour or a flipped curve leaves thousands."""
     ImageFont = pytest.importorskip("PIL.ImageFont")
     from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
@@ -217,7 +228,7 @@ def test_the_converted_glyphs_look_like_the_originals(noto):
     def count(img):
         return img.histogram()[255]
     a, b = raster(ff.path, ff.index), raster(font.base.path, 0)
-    near_a, near_b = a.filter(ImageFilter.MaxFilter(3)), b.filter(ImageFilter.MaxFilter(3))
+    near_a, near_b = a.filter(ImageFilter.MaxFilter(5)), b.filter(ImageFilter.MaxFilter(5))
     stray = count(ImageChops.subtract(a, near_b)) + count(ImageChops.subtract(b, near_a))
     assert count(a) > 10000
     assert stray < 0.001 * count(a), (stray, count(a))
@@ -336,7 +347,7 @@ def test_without_a_writable_cache_truetype_fonts_are_embedded_as_installed(tmp_p
 
 # --- slim TrueType copies ---------------------------------------------------------------------
 
-def test_a_truetype_font_is_slimmed_with_its_metrics_unchanged(cache):
+def test_a_truetype_font_is_slimmed_with_its_metrics_kept(cache):
     ff = truetype_face()
     font = fontprep.prepare(ff.path, ff.index)
     assert font.outlines == "glyf"
@@ -350,11 +361,14 @@ def test_a_truetype_font_is_slimmed_with_its_metrics_unchanged(cache):
             assert not glyf[g].program.getBytecode(), g  # no instructions
     original = TTFont("original", ff.path, subfontIndex=ff.index).face
     slim = TTFont("slim", io.BytesIO(font.base.data)).face
-    assert (slim.ascent, slim.descent, slim.bbox) == (original.ascent, original.descent, original.bbox)
+    # reportlab's metrics are in 1/1000 em: the prepared grid's half unit is 2 of them
+    for a, b in zip([original.ascent, original.descent, *original.bbox], [slim.ascent, slim.descent, *slim.bbox]):
+        assert abs(a - b) <= 2, (original.ascent, original.descent, original.bbox, slim.ascent, slim.descent, slim.bbox)
     assert original.name.startswith(slim.name)  # reportlab adds "-N" to a collection's face
     for ch in "中国，。“”（）—" + "Ab1":
         if ord(ch) in original.charToGlyph and ord(ch) in fontprep.base_chars():
-            assert original.charWidths[ord(ch)] == slim.charWidths[ord(ch)], ch
+            exact = original.charWidths[ord(ch)] == 1000  # a CJK cell stays exactly one em
+            assert abs(original.charWidths[ord(ch)] - slim.charWidths[ord(ch)]) <= (0 if exact else 2), ch
     src = FTFont(ff.path, fontNumber=ff.index, lazy=True)
     upm = src["head"].unitsPerEm
     for ch in "中国党":
@@ -407,3 +421,54 @@ def test_installed_noto_bold_is_found_by_its_style():
     assert find_fonts(["Noto Serif CJK SC : Style = bold"]) == [bold]
     assert find_fonts(["Noto Serif CJK SC:style=NoSuchStyle"]) == []
     assert installed_fonts()  # fontconfig or the font folders answered
+
+
+# --- reportlab's parse of a prepared font, kept in the cache --------------------------------
+
+def test_a_kept_parse_makes_the_same_font_as_parsing(cache):
+    from pipeline import render_pdf
+
+    ff = truetype_face()
+    part = fontprep.prepare(ff.path, ff.index).base
+    fresh = TTFont("fresh", io.BytesIO(part.data), asciiReadable=0)
+    first = render_pdf._parsed_font("first", str(part.path), part.data)  # parses, keeps the parse
+    kept = list(cache.glob(f"*{render_pdf._PARSE_SUFFIX}"))
+    assert len(kept) == 1
+    mtime = kept[0].stat().st_mtime_ns
+    again = render_pdf._parsed_font("again", str(part.path), part.data)  # from the kept parse
+    assert kept[0].stat().st_mtime_ns == mtime
+    for tt in (first, again):
+        assert set(vars(tt)) == set(vars(fresh))
+        assert (tt._asciiReadable, tt.shapable) == (fresh._asciiReadable, fresh.shapable)
+        mine, theirs = vars(tt.face), vars(fresh.face)
+        assert set(mine) == set(theirs)
+        for key in theirs:
+            if key == "_pdfScale":
+                assert mine[key](1234) == theirs[key](1234)
+            elif key != "filename":
+                assert mine[key] == theirs[key] and type(mine[key]) is type(theirs[key]), key
+    # and they draw the same PDF, glyph for glyph
+    pdfmetrics.registerFont(again)
+    pdfmetrics.registerFont(fresh)
+    text = "中国共产党" + "，。"
+    assert draw("again", text).replace(b"again", b"fresh") == draw("fresh", text)
+
+
+def test_a_damaged_or_stale_kept_parse_is_made_anew(cache):
+    from pipeline import render_pdf
+
+    ff = truetype_face()
+    part = fontprep.prepare(ff.path, ff.index).base
+    render_pdf._parsed_font("one", str(part.path), part.data)
+    kept, = cache.glob(f"*{render_pdf._PARSE_SUFFIX}")
+    for damage in (b"", b"\x00garbage", kept.read_bytes()[:100]):
+        kept.write_bytes(damage)
+        tt = render_pdf._parsed_font("two", str(part.path), part.data)
+        assert tt.face.charToGlyph[ord("中")]
+        assert kept.read_bytes() not in (b"", b"\x00garbage") and len(kept.read_bytes()) > 1000
+    # a parse kept for other bytes (a font rebuilt under the same name) is not used
+    latin = face_of("Liberation Serif") or face_of("DejaVu Serif")
+    if latin:
+        other = fontprep.prepare(latin.path, latin.index).base.data
+        tt = render_pdf._parsed_font("three", str(part.path), other)
+        assert tt.face._ttf_data == other and ord("中") not in tt.face.charToGlyph

@@ -164,8 +164,11 @@ def test_title_lines_are_balanced_and_centred(lines, long_doc, profile):
     assert title == ["在全县教育系统全面从严治党暨", "基层党建述职评议工作会议上的讲话"]
     first = body_lines(lines[0], profile)
     assert [ln.chars for ln in first[:2]] == title
-    for ln in first[:5]:  # title, subtitle, bylines: centred
-        assert abs((ln.x0 + ln.x1) / 2 - (left + right) / 2) < 0.5, ln
+    # Title, subtitle, bylines: centred. The text's extent ends short of the last cell where a
+    # narrow glyph is centred in it (LXGW WenKai's ×: 0.35 em), which moves the measured centre
+    # by up to 2 pt; a line centred wrongly is off by a cell or more.
+    for ln in first[:5]:
+        assert abs((ln.x0 + ln.x1) / 2 - (left + right) / 2) < 2, ln
 
 
 def test_page_numbers_sit_under_the_block(lines, pdf, profile):
