@@ -176,7 +176,8 @@ def _convert(args, rules, profile) -> int:
     failed = 0
     for path in args.files:
         try:
-            result = convert_file(path, args.output, profile, formats=formats, encoding=args.encoding, rules=rules)
+            result = convert_file(path, args.output, profile, formats=formats, encoding=args.encoding, rules=rules,
+                                  alongside=len(args.files) == 1)
         except (ConvertError, Exception) as e:  # noqa: BLE001
             _fail(path, e, args.debug)
             failed += 1
