@@ -647,6 +647,7 @@ def test_an_interrupted_make_keeps_the_outputs_written(tmp_path):
         shutil.copy2(ROOT / name, tmp_path / name)  # keeps the mtime: .venv/.installed stays newer
     (tmp_path / "inputs").mkdir()
     shutil.copy(SAMPLE, tmp_path / "inputs" / "甲.txt")
+    subprocess.run(["make", ".venv/.compiled"], cwd=tmp_path, check=True, capture_output=True)  # not via slowpy
     slow = tmp_path / "slowpy"  # the converter, then a pause in which to interrupt
     slow.write_text(f'#!/bin/sh\n"{sys.executable}" "$@"\nrc=$?\nsleep 30\nexit $rc\n')
     slow.chmod(0o755)
