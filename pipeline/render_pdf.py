@@ -406,6 +406,7 @@ class _Setter:
     def __init__(self, profile: Profile, missing: dict):
         self.profile, self.geo, self.missing = profile, _Geometry.of(profile), missing
         self._tokens: dict[tuple[str, str], _Token] = {}
+        self._by_role: dict[str, dict[str, _Token]] = {}  # the same tokens, by role name, then text
 
     def token(self, t: str, role: Role) -> _Token:
         key = (t, role.name)
@@ -417,14 +418,16 @@ class _Setter:
             cell = len(t) == 1 and not _IN_LATIN_FONT.match(t)
             width = self.geo.cell(size) if cell else sum(g[2] for g in glyphs)
             self._tokens[key] = _Token(t, tuple(glyphs), role, width, cell, t.isspace() and not cell)
+            self._by_role.setdefault(role.name, {})[t] = self._tokens[key]
         return self._tokens[key]
 
     def tokens(self, segments: list[tuple[str, Role]]) -> list[_Token]:
-        out = []
+        out, limit = [], self.geo.width
         for text, role in segments:
+            known = self._by_role.setdefault(role.name, {})  # the token cache, one lookup a token
             for t in _TOKEN.findall(text):
-                tok = self.token(t, role)
-                if tok.width > self.geo.width:  # a Latin run longer than a line: split it after all
+                tok = known.get(t) or self.token(t, role)
+                if tok.width > limit:  # a Latin run longer than a line: split it after all
                     out += [self.token(ch, role) for ch in t]
                 else:
                     out.append(tok)
@@ -532,36 +535,27 @@ def _place(line: list[_Token], x: float, gap: float) -> list[tuple]:
 
 def _runs(glyphs: list[tuple], y: float) -> list[Run]:
     """Merge glyphs (x, char, font, size, bold, advance) into runs: same font, size and
-    weight, and evenly spaced (the second glyph of a run fixes its spacing)."""
+    weight, and evenly spaced (the second glyph of a run fixes its spacing: the space
+    between one glyph's advance and the next glyph)."""
     runs: list[Run] = []
-    group: list[tuple] = []
-    for glyph in glyphs:
-        if group and _same_run(group, glyph):
-            group.append(glyph)
-            continue
-        if group:
-            runs.append(_run_of(group, y))
-        group = [glyph]
-    if group:
-        runs.append(_run_of(group, y))
+    i, n = 0, len(glyphs)
+    while i < n:
+        x, ch, font, size, bold, advance = glyphs[i]
+        chars, space, j = [ch], 0.0, i + 1
+        if j < n and glyphs[j][2] is font and glyphs[j][3] == size and glyphs[j][4] == bold:
+            space = glyphs[j][0] - x - advance
+            last_x, last_advance = x, advance
+            while j < n:
+                gx, gch, gfont, gsize, gbold, gadvance = glyphs[j]
+                if (gfont is not font or gsize != size or gbold != bold
+                        or abs((gx - last_x - last_advance) - space) >= 1e-6):
+                    break
+                chars.append(gch)
+                last_x, last_advance = gx, gadvance
+                j += 1
+        runs.append(Run(x, y, "".join(chars), font.name, size, space, bold))
+        i = j
     return runs
-
-
-def _gap(a: tuple, b: tuple) -> float:
-    """The space between glyph a's advance and glyph b."""
-    return b[0] - a[0] - a[5]
-
-
-def _same_run(group: list[tuple], glyph: tuple) -> bool:
-    if glyph[2:5] != group[-1][2:5]:  # font, size, bold
-        return False
-    return len(group) == 1 or abs(_gap(group[-1], glyph) - _gap(group[0], group[1])) < 1e-6
-
-
-def _run_of(group: list[tuple], y: float) -> Run:
-    x, _, font, size, bold, _ = group[0]
-    space = _gap(group[0], group[1]) if len(group) > 1 else 0.0
-    return Run(x, y, "".join(g[1] for g in group), font.name, size, space, bold)
 
 
 def _keep_with_next(blocks: list[Block], lines: list[list]) -> list[int]:
