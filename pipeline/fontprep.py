@@ -43,7 +43,7 @@ API:
     PreparedFont.base -> Part                     the base part (built on first use)
     PreparedFont.covers(cp) -> bool               whether the source font has code point cp
     PreparedFont.part(block) -> Part | None       the characters of cp >> 8 == block outside the base
-    Part.path, Part.data                          the TrueType file and its (checked) bytes
+    Part.path, Part.data, Part.crc32              the TrueType file, its (checked) bytes, their CRC-32
 
 `python -m pipeline.fontprep [--profile NAME]` prepares the base part of every installed
 candidate font of a profile (setup runs it, so the first conversion is not a user's wait).
@@ -126,6 +126,7 @@ class Part:
     """A prepared TrueType file and its bytes (checked against the entry's length and CRC-32)."""
     path: Path
     data: bytes
+    crc32: int
 
 
 def _read(path: Path, meta: dict) -> Part | None:
@@ -135,7 +136,7 @@ def _read(path: Path, meta: dict) -> Part | None:
         return None
     if len(data) != meta.get("length") or zlib.crc32(data) != meta.get("crc32"):
         return None
-    return Part(path, data)
+    return Part(path, data, meta["crc32"])
 
 
 @contextmanager
@@ -257,7 +258,7 @@ class PreparedFont:
                     write_atomically(folder / f"{stem}.json", json.dumps(meta).encode())
                     if name == "base":
                         self._remove_stale(folder)
-                    return Part(folder / f"{stem}.ttf", data), meta
+                    return Part(folder / f"{stem}.ttf", data, meta["crc32"]), meta
             except OSError as e:
                 problems.append(f"{folder}: {e.strerror or e}")
         raise CacheUnwritable("; ".join(problems))

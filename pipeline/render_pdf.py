@@ -39,7 +39,6 @@ import marshal
 import operator
 import re
 import struct
-import zlib
 from dataclasses import dataclass, field
 import functools
 import weakref
@@ -102,14 +101,14 @@ class Font:
 _LOADED: dict[tuple, Font | None] = {}  # per process, by (file, face[, part]): fonts register once
 
 
-def _register(ff: FontFile, file: str, index: int = 0, data: bytes | None = None) -> Font | None:
+def _register(ff: FontFile, file: str, index: int = 0, part: fontprep.Part | None = None) -> Font | None:
     """Register a TrueType font file (or its bytes) with reportlab; None if reportlab refuses it.
     Not asciiReadable: reportlab would put all of ASCII into every font's first subset, and the
     CJK fonts draw none of it (digits and Latin letters come from the Latin font)."""
     name = f"{Path(ff.path).stem}-{ff.index}-{len(_LOADED)}"  # unique even for equal file names
     try:
-        if data is not None:  # a prepared font, whose parse is kept beside it
-            tt = _parsed_font(name, file, data)
+        if part is not None:  # a prepared font, whose parse is kept beside it
+            tt = _parsed_font(name, part)
         else:
             tt = TTFont(name, file, subfontIndex=index, asciiReadable=0)
     except (TTFError, OSError):  # e.g. CFF "postscript outlines are not supported"
@@ -132,12 +131,14 @@ def _named_bytes(data: bytes, file: str) -> io.BytesIO:
 # marshal's format (plain data: reading it runs no code), keyed by reportlab's version
 # and the font's length and CRC-32; a missing, stale or unreadable one is made anew.
 _PARSE_SUFFIX = f".rl{REPORTLAB_VERSION}.parse"
+_NOT_KEPT = ("_ttf_data", "_pdfScale", "filename")  # the part has the bytes; the rest is remade
 
 
-def _parsed_font(name: str, file: str, data: bytes) -> TTFont:
-    """reportlab's TTFont of a prepared font file's bytes, from its kept parse if there is one."""
-    key = (len(data), zlib.crc32(data))
-    kept = Path(file).with_suffix(_PARSE_SUFFIX)
+def _parsed_font(name: str, part: fontprep.Part) -> TTFont:
+    """reportlab's TTFont of a prepared font, from its kept parse if there is one."""
+    file, data = str(part.path), part.data
+    key = (len(data), part.crc32)
+    kept = part.path.with_suffix(_PARSE_SUFFIX)
     try:
         stored_key, state, names = marshal.loads(kept.read_bytes())
         if tuple(stored_key) == key:
@@ -145,7 +146,7 @@ def _parsed_font(name: str, file: str, data: bytes) -> TTFont:
     except (OSError, EOFError, ValueError, TypeError, KeyError):
         pass
     tt = TTFont(name, _named_bytes(data, file), asciiReadable=0)
-    state = {k: v for k, v in vars(tt.face).items() if k not in ("_ttf_data", "_pdfScale", "filename")}
+    state = {k: v for k, v in vars(tt.face).items() if k not in _NOT_KEPT}
     names = [k for k, v in state.items() if isinstance(v, TTFNameBytes)]
     state.update({k: state[k].ustr for k in names})
     try:
@@ -189,7 +190,7 @@ class _Face:
         key = (self.ff.path, self.ff.index, block)
         if key not in _LOADED:
             part = self.prepared.part(block)
-            _LOADED[key] = _register(self.ff, str(part.path), data=part.data) if part else None
+            _LOADED[key] = _register(self.ff, str(part.path), part=part) if part else None
         font = _LOADED[key]
         return font if font and cp in font.cmap else None
 
@@ -213,7 +214,7 @@ def _open_face(ff: FontFile) -> _Face | None:
         fontprep.warn(f"fonts: {ff.label} is not used: {e}")
         return None
     if prepared is not None:
-        font = _register(ff, str(prepared.base.path), data=prepared.base.data)
+        font = _register(ff, str(prepared.base.path), part=prepared.base)
         if font is None:  # e.g. its license forbids embedding
             fontprep.warn(f"fonts: {ff.label} is not used: reportlab cannot embed it")
     else:  # no writable cache: the installed file, if reportlab can embed it as it is

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import zlib
 from pathlib import Path
 
 import pytest
@@ -441,11 +442,11 @@ def test_a_kept_parse_makes_the_same_font_as_parsing(cache):
     ff = small_truetype_face()
     part = fontprep.prepare(ff.path, ff.index).base
     fresh = TTFont("fresh", io.BytesIO(part.data), asciiReadable=0)
-    first = render_pdf._parsed_font("first", str(part.path), part.data)  # parses, keeps the parse
+    first = render_pdf._parsed_font("first", part)  # parses, keeps the parse
     kept = list(cache.glob(f"*{render_pdf._PARSE_SUFFIX}"))
     assert len(kept) == 1
     mtime = kept[0].stat().st_mtime_ns
-    again = render_pdf._parsed_font("again", str(part.path), part.data)  # from the kept parse
+    again = render_pdf._parsed_font("again", part)  # from the kept parse
     assert kept[0].stat().st_mtime_ns == mtime
     for tt in (first, again):
         assert set(vars(tt)) == set(vars(fresh))
@@ -469,11 +470,11 @@ def test_a_damaged_or_stale_kept_parse_is_made_anew(cache):
 
     ff = small_truetype_face()
     part = fontprep.prepare(ff.path, ff.index).base
-    render_pdf._parsed_font("one", str(part.path), part.data)
+    render_pdf._parsed_font("one", part)
     kept, = cache.glob(f"*{render_pdf._PARSE_SUFFIX}")
     for damage in (b"", b"\x00garbage", kept.read_bytes()[:100]):
         kept.write_bytes(damage)
-        tt = render_pdf._parsed_font("two", str(part.path), part.data)
+        tt = render_pdf._parsed_font("two", part)
         assert tt.face.charToGlyph[ord("A")]
         assert kept.read_bytes() not in (b"", b"\x00garbage") and len(kept.read_bytes()) > 1000
     # a parse kept for other bytes (a font rebuilt under the same name) is not used
@@ -481,6 +482,6 @@ def test_a_damaged_or_stale_kept_parse_is_made_anew(cache):
                        if f and not is_cff(f) and f.path != ff.path), None)
     if other_face:
         other = fontprep.prepare(other_face.path, other_face.index).base.data
-        tt = render_pdf._parsed_font("three", str(part.path), other)
+        tt = render_pdf._parsed_font("three", fontprep.Part(part.path, other, zlib.crc32(other)))
         assert tt.face._ttf_data == other
         assert tt.face.charWidths == TTFont("direct", io.BytesIO(other)).face.charWidths
