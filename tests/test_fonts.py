@@ -485,3 +485,23 @@ def test_a_damaged_or_stale_kept_parse_is_made_anew(cache):
         tt = render_pdf._parsed_font("three", fontprep.Part(part.path, other, zlib.crc32(other)))
         assert tt.face._ttf_data == other
         assert tt.face.charWidths == TTFont("direct", io.BytesIO(other)).face.charWidths
+
+
+def test_composite_glyphs_embed_from_a_kept_parse(profile, tmp_path):
+    """WenQuanYi Micro Hei builds its hanzi from shared components (composite glyphs, whose
+    component ids reportlab rewrites for each subset): drawn through a kept parse, twice."""
+    wqy = face_of("WenQuanYi Micro Hei")
+    if not wqy or is_cff(wqy):
+        pytest.skip("WenQuanYi Micro Hei is not installed (Debian: apt-get install fonts-wqy-microhei)")
+    path = tmp_path / "wqy.toml"
+    path.write_text('base = "gbt9704"\n[fonts.fangsong]\nword = "仿宋_GB2312"\nword_alt = "仿宋"\n'
+                    'candidates = ["WenQuanYi Micro Hei"]\n')
+    from pipeline.profile import load_profile
+
+    wqy_profile = load_profile(str(path))
+    doc = Document([Block("title", "在全县工作会议上的讲话"),
+                                        Block("paragraph", SAMPLE_TEXT * 3)])
+    for _ in range(2):  # the first run may parse and keep; the second reads the kept parse
+        pdf = render_pdf(doc, wqy_profile)
+        text = "".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
+        assert SAMPLE_TEXT in text
