@@ -146,6 +146,7 @@ def _parsed_font(name: str, part: fontprep.Part) -> TTFont:
     except (OSError, EOFError, ValueError, TypeError, KeyError):
         pass
     tt = TTFont(name, _named_bytes(data, file), asciiReadable=0)
+    tt.face._ttf_data = _FontBytes(data)
     state = {k: v for k, v in vars(tt.face).items() if k not in _NOT_KEPT}
     names = [k for k, v in state.items() if isinstance(v, TTFNameBytes)]
     state.update({k: state[k].ustr for k in names})

@@ -456,6 +456,8 @@ def test_a_kept_parse_makes_the_same_font_as_parsing(cache):
         for key in theirs:
             if key == "_pdfScale":
                 assert mine[key](1234) == theirs[key](1234)
+            elif key == "_ttf_data":  # the same bytes, whose long slices are views (_FontBytes)
+                assert mine[key] == theirs[key] and isinstance(mine[key], bytes)
             elif key != "filename":
                 assert mine[key] == theirs[key] and type(mine[key]) is type(theirs[key]), key
     # and they draw the same PDF, glyph for glyph
