@@ -7,6 +7,7 @@ destroys the previous good one.
 from __future__ import annotations
 
 import errno
+import gc
 import os
 import pickle
 import signal
@@ -130,8 +131,14 @@ def _typeset_alongside(document: Document, profile: Profile):
     the sample). Only where fork exists, and only for one file: a process converting many
     keeps its fonts loaded instead."""
     read_end, write_end = os.pipe()
+    # Objects the garbage collector would walk in the child are written to (its bookkeeping),
+    # which copies every page of the parent's heap into the child: frozen, they are left alone.
+    gc.freeze()
     pid = os.fork()
+    if pid:
+        gc.unfreeze()
     if pid == 0:  # the child: typeset, send the result or the exception, and leave at once
+        gc.disable()  # it lives a fraction of a second; collecting would only copy more pages
         status = 0
         try:
             os.close(read_end)
