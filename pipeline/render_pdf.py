@@ -403,6 +403,7 @@ class _Token:
     width: float
     cell: bool
     space: bool
+    missing: tuple[str, ...] = ()  # characters of it that no font has (drawn as REPLACEMENT)
 
 
 @dataclass(frozen=True)
@@ -431,34 +432,48 @@ class _Geometry:
         return size * self.cell_per_pt
 
 
+# Tokens by profile, then role name, then text: a speech repeats its few hundred characters
+# thousands of times, and a batch of speeches shares most of them. (The profile is held too,
+# so that its id is not reused while the entry exists.)
+_TOKEN_CACHES: dict[int, tuple[Profile, dict[str, dict[str, _Token]]]] = {}
+_TOKENS_KEPT = 50_000  # per role; past that (Latin runs are many) the role's tokens start again
+
+
 class _Setter:
-    """Sets one document: the geometry, plus what one layout run collects (missing characters)
-    and reuses (tokens: a speech repeats its few hundred characters thousands of times)."""
+    """Sets one document: the geometry, plus what one layout run collects (missing characters)."""
 
     def __init__(self, profile: Profile, missing: dict):
         self.profile, self.geo, self.missing = profile, _Geometry.of(profile), missing
-        self._tokens: dict[tuple[str, str], _Token] = {}
-        self._by_role: dict[str, dict[str, _Token]] = {}  # the same tokens, by role name, then text
+        kept = _TOKEN_CACHES.get(id(profile))
+        if kept is None or kept[0] is not profile:
+            kept = _TOKEN_CACHES[id(profile)] = (profile, {})
+        self._by_role = kept[1]
 
     def token(self, t: str, role: Role) -> _Token:
-        key = (t, role.name)
-        if key not in self._tokens:
-            size, glyphs = role.size_pt, []
+        known = self._by_role.setdefault(role.name, {})
+        tok = known.get(t)
+        if tok is None:
+            size, glyphs, missing = role.size_pt, [], {}
             for ch in t:
-                drawn, font = _chain_for(ch, role, self.profile).glyph(ch, self.missing)
+                drawn, font = _chain_for(ch, role, self.profile).glyph(ch, missing)
                 glyphs.append((drawn, font, font.width(drawn, size)))
             cell = len(t) == 1 and not _IN_LATIN_FONT.match(t)
             width = self.geo.cell(size) if cell else sum(g[2] for g in glyphs)
-            self._tokens[key] = _Token(t, tuple(glyphs), role, width, cell, t.isspace() and not cell)
-            self._by_role.setdefault(role.name, {})[t] = self._tokens[key]
-        return self._tokens[key]
+            if len(known) >= _TOKENS_KEPT:
+                known.clear()
+            tok = known[t] = _Token(t, tuple(glyphs), role, width, cell, t.isspace() and not cell, tuple(missing))
+        if tok.missing:
+            self.missing.update(dict.fromkeys(tok.missing))
+        return tok
 
     def tokens(self, segments: list[tuple[str, Role]]) -> list[_Token]:
         out, limit = [], self.geo.width
         for text, role in segments:
-            known = self._by_role.setdefault(role.name, {})  # the token cache, one lookup a token
+            known = self._by_role.setdefault(role.name, {})  # one lookup a token where it is known
             for t in _TOKEN.findall(text):
-                tok = known.get(t) or self.token(t, role)
+                tok = known.get(t)
+                if tok is None or tok.missing:
+                    tok = self.token(t, role)
                 if tok.width > limit:  # a Latin run longer than a line: split it after all
                     out += [self.token(ch, role) for ch in t]
                 else:

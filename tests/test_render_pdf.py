@@ -14,7 +14,8 @@ from pipeline.model import Block, Document
 from pipeline.pdfcheck import body_lines, check, read_lines
 from pipeline.profile import MM
 from pipeline.titles import split_title
-from pipeline.render_pdf import NO_END, NO_START, REPLACEMENT, font_chain, layout, missing_characters, render_pdf
+from pipeline.render_pdf import (NO_END, NO_START, REPLACEMENT, font_chain, layout, missing_characters, render_pdf,
+                                 typeset_pdf)
 
 PAGE_NUMBER = re.compile(r"—\s*\d+\s*—")
 needs_poppler = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")
@@ -272,6 +273,20 @@ def test_characters_no_font_has_are_reported_and_drawn_visibly(profile):
     assert missing_characters(doc, profile) == absent
     text = PdfReader(io.BytesIO(render_pdf(doc, profile))).pages[0].extract_text()
     assert "甲" + "乙".join(REPLACEMENT * len(absent)) + "丙" in text
+
+
+def test_every_document_reports_its_own_missing_characters(profile):
+    """Tokens are kept from one document to the next: a character no font has is still
+    reported by each document that has it, in the order it appears there, and by no other."""
+    chain = font_chain(profile.fonts["fangsong"], profile.fonts["latin"])
+    absent = [ch for ch in ("\ue000", "\U0010fffd", "\U000e0100") if not chain.pick(ch)]
+    if len(absent) < 2:
+        pytest.skip("needs two characters no font has here")
+    a, b = absent[:2]
+    assert typeset_pdf(paragraph(f"甲{a}乙{b}丙"), profile).missing == [a, b]
+    assert typeset_pdf(paragraph(f"丁{b}戊{a}己"), profile).missing == [b, a]
+    assert typeset_pdf(paragraph("庚辛"), profile).missing == []
+    assert typeset_pdf(paragraph(f"壬{b}"), profile).missing == [b]
 
 
 @pytest.mark.parametrize("ch", ["镕", "堃", "喆", "\U00020000"])
