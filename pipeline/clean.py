@@ -16,6 +16,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from .model import Removal
 from .patterns import CJK, COMPLETE_TITLE, TITLE_WORDS, heading_level, is_byline, is_salutation, is_sentence, is_subtitle
@@ -178,12 +179,14 @@ def _drop_running_headers(lines: list[Line], removed: list[Removal]) -> tuple[li
 
 # --- hard wraps -------------------------------------------------------------
 
+@lru_cache(maxsize=4096)  # wrap_width measures each line a dozen ways
 def cells(text: str) -> int:
     """Display width: two cells for a wide (Chinese) character, one for a narrow one.
     Quotes, × and … count as wide, as Chinese fonts set them."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text)
 
 
+@lru_cache(maxsize=4096)
 def narrow_cells(text: str) -> int:
     """Display width counting quotes, × and … narrow, as a Western font (or wcwidth) does."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
