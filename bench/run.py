@@ -349,7 +349,22 @@ def machine() -> dict[str, str]:
         "make": _first_line(["make", "--version"]),
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "load average (1, 5, 15 min) at the end": ", ".join(f"{x:.2f}" for x in os.getloadavg()),
+        "reference loop at the start / end (lower is faster)": f"{SPEED_AT_START:.2f} s / {speed_reference():.2f} s",
     }
+
+
+def speed_reference() -> float:
+    """Seconds for a fixed pure-Python loop, best of 3: how fast this machine was at the time (a
+    shared virtual machine's speed drifts by a third over minutes; compare runs by it)."""
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        sum(range(10_000_000))
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+SPEED_AT_START = speed_reference()
 
 
 # --- the report ------------------------------------------------------------------------
