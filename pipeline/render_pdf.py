@@ -132,7 +132,7 @@ def _named_bytes(data: bytes, file: str) -> io.BytesIO:
 # marshal's format (plain data: reading it runs no code), keyed by reportlab's version
 # and the font's length and CRC-32; a missing, stale or unreadable one is made anew.
 _PARSE_SUFFIX = f".rl{REPORTLAB_VERSION}.parse"
-_NOT_KEPT = ("_ttf_data", "_pdfScale", "filename")  # the part has the bytes; the rest is remade
+_NOT_KEPT = ("_ttf_data", "_pdfScale", "filename", "get_table")  # the part has the bytes; the rest is remade
 
 
 def _parsed_font(name: str, part: fontprep.Part) -> TTFont:
@@ -147,7 +147,6 @@ def _parsed_font(name: str, part: fontprep.Part) -> TTFont:
     except (OSError, EOFError, ValueError, TypeError, KeyError):
         pass
     tt = TTFont(name, _named_bytes(data, file), asciiReadable=0)
-    tt.face._ttf_data = _FontBytes(data)
     state = {k: v for k, v in vars(tt.face).items() if k not in _NOT_KEPT}
     names = [k for k, v in state.items() if isinstance(v, TTFNameBytes)]
     state.update({k: state[k].ustr for k in names})
@@ -155,20 +154,22 @@ def _parsed_font(name: str, part: fontprep.Part) -> TTFont:
         fontprep.write_atomically(kept, marshal.dumps((key, state, names)))
     except OSError:  # a read-only cache: parse again next time
         pass
+    _view_long_tables(tt.face)
     return tt
 
 
-class _FontBytes(bytes):
-    """A font file's bytes whose long slices are not copied: reportlab takes the whole glyf
-    table (megabytes for a CJK face) out of the font for every 256-glyph subset it embeds,
-    only to copy a few hundred glyphs out of it (3 ms of a speech's 24)."""
+def _view_long_tables(face: TTFontFace) -> None:
+    """reportlab takes the whole glyf table (megabytes for a CJK face) out of the font for
+    every 256-glyph subset it embeds, only to copy a few hundred glyphs out of it: this face
+    hands out long tables as views instead (3 ms of a speech's 24). Only get_table is
+    replaced, for this face; the bytes themselves stay bytes, sliced at C speed."""
+    plain, view = face.get_table, memoryview(face._ttf_data)
 
-    def __getitem__(self, key):
-        if isinstance(key, slice):
-            start, stop, step = key.indices(len(self))
-            if stop - start > _VIEW_FROM and step == 1:
-                return _Stretch(memoryview(self)[start:stop])
-        return bytes.__getitem__(self, key)
+    def get_table(tag):
+        pos, length = face.get_table_pos(tag)
+        return _Stretch(view[pos:pos + length]) if length > _VIEW_FROM else plain(tag)
+
+    face.get_table = get_table
 
 
 class _Stretch:
@@ -184,7 +185,7 @@ class _Stretch:
         return len(self._view)
 
 
-_VIEW_FROM = 256 * 1024  # only a big font's glyf table is sliced this long
+_VIEW_FROM = 256 * 1024  # only a big font's glyf table is this long
 
 
 def _font_from_state(name: str, file: str, data: bytes, state: dict, names: list) -> TTFont:
@@ -193,7 +194,8 @@ def _font_from_state(name: str, file: str, data: bytes, state: dict, names: list
     pdfmetrics.TypeFace.__init__(face, None)
     vars(face).update(state)
     vars(face).update({k: TTFNameBytes(state[k].encode("utf8")) for k in names})
-    face._ttf_data, face.filename = _FontBytes(data), file
+    face._ttf_data, face.filename = data, file
+    _view_long_tables(face)
     upm = face.unitsPerEm
     face._pdfScale = (lambda x: x) if upm == 1000 else functools.partial(operator.mul, 1000 / upm)
     tt = TTFont.__new__(TTFont)
