@@ -122,26 +122,28 @@ def _write_temporary(path: Path, data: bytes) -> Path:
 OUTPUTS = ("docx", "pdf", "booklet.pdf", "2up.pdf", "report.txt")
 
 
-def _typeset_alongside(document: Document, profile: Profile):
-    """Typeset the PDF in a forked process while this one goes on (with the DOCX), and return
-    the function that waits for it and returns its TypesetPdf, or raises what it raised.
+def _render_alongside(document: Document, profile: Profile):
+    """The DOCX, rendered here, and the TypesetPdf, typeset meanwhile in a forked process
+    (which sends it back through a pipe, or the exception it raised, raised here then).
 
     A single cold conversion spends most of its time importing reportlab and python-docx and
-    loading fonts; on two cores the two writers can do that side by side (0.40 -> 0.3 s for
-    the sample). Only where fork exists, and only for one file: a process converting many
-    keeps its fonts loaded instead."""
+    loading fonts; on two cores the two writers do that side by side (0.40 -> 0.3 s for the
+    sample). Only where fork exists, and only for one file: a process converting many keeps
+    its fonts loaded instead. Ctrl-C is held back across the fork, until each process is
+    inside the block that handles it: the child never runs on as a second parent, and this
+    process never leaves a child behind."""
     read_end, write_end = os.pipe()
     # Objects the garbage collector would walk in the child are written to (its bookkeeping),
     # which copies every page of the parent's heap into the child: frozen, they are left alone.
     gc.freeze()
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     pid = os.fork()
-    if pid:
-        gc.unfreeze()
     if pid == 0:  # the child: typeset, send the result or the exception, and leave at once
-        gc.disable()  # it lives a fraction of a second; collecting would only copy more pages
         status = 0
         try:
+            gc.disable()  # it lives a fraction of a second; collecting would only copy pages
             os.close(read_end)
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
             try:
                 from .render_pdf import typeset_pdf  # imported here, in parallel with python-docx
                 outcome = ("ok", typeset_pdf(document, profile))
@@ -156,32 +158,38 @@ def _typeset_alongside(document: Document, profile: Profile):
         except BaseException:  # noqa: BLE001 — e.g. the parent is gone: nothing to tell
             status = 1
         os._exit(status)  # no atexit handlers, no flushing of the parent's buffers
-    os.close(write_end)
-
-    def wait():
+    done = False
+    try:
+        gc.unfreeze()
+        os.close(write_end)
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        docx = render(document, profile, "docx")
+        with os.fdopen(read_end, "rb") as pipe:
+            read_end = None
+            data = pipe.read()
+        done = True
+    finally:
+        if not done:  # an error or Ctrl-C here: the child's work is not wanted
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            if read_end is not None:
+                os.close(read_end)
+        # Reap the child whatever happens; a Ctrl-C now waits until it is reaped (moments).
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
-            with os.fdopen(read_end, "rb") as pipe:
-                data = pipe.read()
-        finally:
             _, status = os.waitpid(pid, 0)
-        if not data:
-            how = (f"was stopped by signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status)
-                   else f"exited with status {os.waitstatus_to_exitcode(status)}")
-            raise ConvertError(f"the PDF writer process {how}")
-        kind, value = pickle.loads(data)
-        if kind == "error":
-            raise value
-        return value
-
-    def cancel():
-        try:
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-        except (ProcessLookupError, ChildProcessError):
-            pass
-        os.close(read_end)
-
-    return wait, cancel
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+    if not data:
+        how = (f"was stopped by signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status)
+               else f"exited with status {os.waitstatus_to_exitcode(status)}")
+        raise ConvertError(f"the PDF writer process {how}")
+    kind, value = pickle.loads(data)
+    if kind == "error":
+        raise value
+    return docx, value
 
 
 def convert_file(path: Path, outdir: Path, profile: Profile, formats=("docx", "pdf", "report.txt"),
@@ -201,14 +209,8 @@ def convert_file(path: Path, outdir: Path, profile: Profile, formats=("docx", "p
     result = ConvertResult(document)
     rendered: dict[str, bytes] = {}
     pdf, wants_pdf = None, bool(set(formats) & {"pdf", "booklet.pdf", "2up.pdf"})
-    if alongside and wants_pdf and "docx" in formats and hasattr(os, "fork"):
-        wait, cancel = _typeset_alongside(document, profile)
-        try:
-            rendered["docx"] = render(document, profile, "docx")
-        except BaseException:
-            cancel()
-            raise
-        pdf = wait()
+    if alongside and wants_pdf and "docx" in formats and hasattr(os, "fork") and hasattr(signal, "pthread_sigmask"):
+        rendered["docx"], pdf = _render_alongside(document, profile)
     elif "docx" in formats:
         rendered["docx"] = render(document, profile, "docx")
     if wants_pdf:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import signal
+from pathlib import Path
 
 import pytest
 
@@ -71,3 +72,43 @@ def test_without_both_formats_nothing_is_forked(profile, tmp_path, monkeypatch):
     monkeypatch.setattr(convert.os, "fork", no_fork)
     result = convert_file(SAMPLE, tmp_path, profile, formats=("pdf", "report.txt"), alongside=True)
     assert [p.suffix for p in result.outputs] == [".pdf", ".txt"]
+
+
+@pytest.mark.parametrize("delay", [0.1, 0.2, 0.3])
+def test_ctrl_c_during_one_conversion_leaves_no_process_and_no_part_file(tmp_path, delay):
+    """Ctrl-C reaches both processes (the terminal signals the process group): exit 130 with
+    nothing written, or (if it came too late) exit 0 with everything; never a part of it,
+    never a .part file, never a PDF writer process left behind."""
+    import subprocess
+    import sys
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "convert", str(SAMPLE), "-o", str(tmp_path)],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    time.sleep(delay)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    written = sorted(p.name for p in tmp_path.iterdir())
+    # 130, or ended by the SIGINT itself when it lands as Python exits (a shell shows both as
+    # $? = 130); all three files or none of them
+    assert proc.returncode in (0, 130, -signal.SIGINT), err
+    assert len(written) in ((3,) if proc.returncode == 0 else (0, 3)), (written, err)
+    assert "Traceback" not in err or delay < 0.05, err
+    time.sleep(0.2)
+    assert running_in_group(proc.pid) == []
+
+
+def running_in_group(pgid: int) -> list[str]:
+    """The processes of a process group still running (not zombies: a child that ended with its
+    parent, such as fc-list, waits for init to reap it, and some containers' init never does)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        state, pgrp = fields[0], int(fields[2])
+        if pgrp == pgid and state != "Z":
+            found.append(stat.parent.name)
+    return found
