@@ -26,7 +26,7 @@ What it does:
       scratch copy of the project (bench/.work/project: pipeline/, .venv/ and scripts/
       linked, Makefile and pyproject.toml copied, the 200 files as inputs/) and
       `python -m pipeline build DIR -o OUT -j 2`, outputs removed before each run, and the
-      same build writing PDFs only (`--format pdf --no-report`), to compare with
+      same build writing PDFs only (`--format pdf --no-report`), run in turn with
       LibreOffice's one PDF call for the folder (the 5× target: batch against batch, per
       speech, as the issue puts it; LibreOffice's batch uses one core, ours both);
       LibreOffice's one call per format; pandoc one process per file, one after another;
@@ -265,15 +265,19 @@ def ours_build(corpus_dir: Path) -> tuple[Timing, int, int]:
     return Timing.of(runs), parent, worker
 
 
-def ours_build_pdf(corpus_dir: Path) -> Timing:
-    """The build writing PDFs only, as LibreOffice's PDF call does."""
-    out = WORK / "out" / "ours-build-pdf"
-
-    def once() -> Run:
-        fresh(out)
-        return run([PY, "-m", "pipeline", "build", corpus_dir, "-o", out, "-j", JOBS, "--format", "pdf", "--no-report"])
-
-    return Timing.of(repeat(once, BATCH_RUNS, BATCH_BUDGET_S))
+def pdf_batches(corpus_dir: Path, corpus_utf8: list[Path], with_lo: bool) -> tuple[Timing, Timing | None]:
+    """Our build writing PDFs only and LibreOffice's PDF call for the same folder, in turn
+    (ours, theirs, ours, theirs, ...), so that the machine's drift over minutes falls on both."""
+    ours_out, lo_out = WORK / "out" / "ours-build-pdf", WORK / "out" / "lo-batch-pdf-paired"
+    ours, theirs = [], []
+    for _ in range(BATCH_RUNS):
+        fresh(ours_out)
+        ours.append(run([PY, "-m", "pipeline", "build", corpus_dir, "-o", ours_out, "-j", JOBS,
+                         "--format", "pdf", "--no-report"]))
+        if with_lo:
+            fresh(lo_out)
+            theirs.append(run(soffice_cmd("pdf", lo_out, corpus_utf8)))
+    return Timing.of(ours), Timing.of(theirs) if theirs else None
 
 
 # --- LibreOffice and pandoc --------------------------------------------------------------
@@ -379,6 +383,7 @@ class Results:
     make: Timing
     build: Timing
     build_pdf: Timing                  # the build writing PDFs only
+    lo_pdf_paired: Timing | None       # LibreOffice's PDF call, run in turn with build_pdf
     build_parent_kb: int
     build_worker_kb: int
     lo: dict | None                    # None: not installed
@@ -465,9 +470,10 @@ def result_rows(r: Results) -> list[list[str]]:
          f"{lo_batch_both:.1f} s (pdf call {s(lo['batch-pdf'])} + docx call {s(lo['batch-docx'])})" if lo else NO_LO,
          f"DOCX only: {s(pd['batch-docx'])}, a process each, one after another" if pd else NO_PD,
          ratio(lo_batch_both, r.build.seconds), "—"],
-        [f"{CORPUS_SIZE} speeches → PDF only, `build -j {JOBS} --format pdf --no-report`", s(r.build_pdf),
-         f"pdf call {s(lo['batch-pdf'])}" if lo else NO_LO, NO_PDF if pd else NO_PD,
-         ratio(lo and lo["batch-pdf"].seconds, r.build_pdf.seconds), "—"],
+        [f"{CORPUS_SIZE} speeches → PDF only, `build -j {JOBS} --format pdf --no-report` (run in turn with "
+         "LibreOffice's PDF call)", s(r.build_pdf),
+         f"pdf call {s(r.lo_pdf_paired)}" if r.lo_pdf_paired else NO_LO, NO_PDF if pd else NO_PD,
+         ratio(r.lo_pdf_paired and r.lo_pdf_paired.seconds, r.build_pdf.seconds), "—"],
         ["peak memory: one convert process (both formats)", mb(cold["both"].max_rss_kb),
          f"{mb(lo['batch-pdf'].max_rss_kb)} (the {CORPUS_SIZE}-file PDF call)" if lo else NO_LO,
          f"{mb(pd['batch-docx'].max_rss_kb)} (largest of its processes)" if pd else NO_PD,
@@ -496,7 +502,7 @@ def target_rows(r: Results) -> list[list[str]]:
         "per speech in one process, DOCX + PDF (median)": statistics.median(r.ms["both"]),
         "200 speeches, best of make -j2 and build -j 2": min(batches, default=None),
         "200 speeches to PDF: faster per speech than LibreOffice's batch":
-            r.lo and not r.build_pdf.failed and r.lo["batch-pdf"].seconds / r.build_pdf.seconds,
+            r.lo_pdf_paired and not r.build_pdf.failed and r.lo_pdf_paired.seconds / r.build_pdf.seconds,
         "peak memory of any of our processes": max(r.cold["both"].max_rss_kb, r.build_worker_kb,
                                                    r.build_parent_kb) / 1024,
         "the sample's PDF": r.size_kb("ours-cold-both", ".pdf"),
@@ -561,10 +567,12 @@ def main() -> int:
     ms, failures = step("our per-speech times", lambda: ours_per_speech(corpus))
     make = step(f"make -k -j{JOBS}", lambda: ours_make(project))
     build, parent_kb, worker_kb = step(f"build -j {JOBS}", lambda: ours_build(WORK / "corpus"))
-    build_pdf = step(f"build -j {JOBS} --format pdf", lambda: ours_build_pdf(WORK / "corpus"))
     lo = step("LibreOffice", lambda: libreoffice(sample_utf8, corpus_utf8) if shutil.which("soffice") else None)
     pd = step("pandoc", lambda: pandoc(sample_utf8, corpus_utf8) if shutil.which("pandoc") else None)
-    results = Results(sample, len(sources), cold, ms, failures, make, build, build_pdf, parent_kb, worker_kb, lo, pd,
+    build_pdf, lo_pdf_paired = step(f"build -j {JOBS} --format pdf and LibreOffice's PDF call, in turn",
+                                    lambda: pdf_batches(WORK / "corpus", corpus_utf8, lo is not None))
+    results = Results(sample, len(sources), cold, ms, failures, make, build, build_pdf, lo_pdf_paired, parent_kb,
+                      worker_kb, lo, pd,
                       time.perf_counter() - began)
 
     text = report(results)
