@@ -7,6 +7,7 @@ problem; `--debug` shows the traceback too.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import traceback
@@ -17,10 +18,9 @@ from . import __version__
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130  # 130: the shell's convention for Ctrl-C
 INTERRUPTED = "interrupted: the files converted so far are complete; nothing half-written was left"
 
-try:  # the imports take a tenth of a second: a Ctrl-C then is one line too, not a traceback
-    from .convert import ConvertError, add_font_warnings, convert_file, one_line, read_file
+try:  # the imports take a twentieth of a second: a Ctrl-C then is one line too, not a traceback
+    from .convert import ConvertError, PdfProcess, add_font_warnings, convert_file, one_line, read_file
     from .profile import DEFAULT_PROFILE, ProfileError, builtin_profiles, load_profile
-    from .strip import RulesError, load_rules
 except KeyboardInterrupt:
     print(INTERRUPTED, file=sys.stderr)
     sys.exit(EXIT_INTERRUPTED)
@@ -100,16 +100,25 @@ def _main(argv: list[str] | None) -> int:
     if args.command == "impose":
         return _impose(args)
     try:
-        rules = load_rules(tuple(args.rules))
         profile = load_profile(args.profile)
-    except (RulesError, ProfileError) as e:
+    except ProfileError as e:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_USAGE
-    if args.command == "inspect":
-        return _inspect(args, rules, profile)
-    if args.command == "build":
-        return _build(args)
-    return _convert(args, rules, profile)
+    # One file to both formats: its PDF process starts now, before the reading stages load
+    # (the promotion rules among them), so that it loads reportlab and the fonts meanwhile.
+    one_cold_file = args.command == "convert" and len(args.files) == 1 and {"docx", "pdf"} <= set(_formats(args))
+    with PdfProcess(profile) if one_cold_file and PdfProcess.possible() else contextlib.nullcontext() as pdf_process:
+        from .strip import RulesError, load_rules
+        try:
+            rules = load_rules(tuple(args.rules))
+        except RulesError as e:
+            print(f"error: {e}", file=sys.stderr)
+            return EXIT_USAGE
+        if args.command == "inspect":
+            return _inspect(args, rules, profile)
+        if args.command == "build":
+            return _build(args)
+        return _convert(args, rules, profile, pdf_process)
 
 
 def _fail(path: Path, error: Exception, debug: bool) -> None:
@@ -171,13 +180,13 @@ def _build(args) -> int:
     return EXIT_FAILED if summary.failed else EXIT_OK
 
 
-def _convert(args, rules, profile) -> int:
+def _convert(args, rules, profile, pdf_process: PdfProcess | None) -> int:
     formats = _formats(args)
     failed = 0
     for path in args.files:
         try:
             result = convert_file(path, args.output, profile, formats=formats, encoding=args.encoding, rules=rules,
-                                  alongside=len(args.files) == 1)
+                                  pdf_process=pdf_process)
         except (ConvertError, Exception) as e:  # noqa: BLE001
             _fail(path, e, args.debug)
             failed += 1

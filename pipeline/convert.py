@@ -13,13 +13,15 @@ import pickle
 import signal
 import stat
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .model import Document
+from .model import Document, TypesetPdf
 from .profile import Profile
-from .read import read_speech
-from .strip import Rules
+
+# strip.Rules appears in annotations only (strings here): the reading stages are imported
+# when a speech is read, after a PdfProcess has forked (typing's TYPE_CHECKING would cost 4 ms).
 
 # A speech is tens of KB. 1 MB (about 330,000 characters, some 800 pages) converts in
 # about 8 s and 130 MB; anything bigger is refused rather than left to run for minutes.
@@ -47,7 +49,7 @@ class ConvertResult:
         return self.document.warnings
 
 
-def read_file(path: Path, encoding: str | None = None, rules: Rules | None = None) -> Document:
+def read_file(path: Path, encoding: str | None = None, rules: strip.Rules | None = None) -> Document:
     """Read one speech file through the reading stages; file problems become a ConvertError."""
     path = Path(path)
     try:
@@ -67,6 +69,7 @@ def read_file(path: Path, encoding: str | None = None, rules: Rules | None = Non
     except OSError as e:
         what = "a symbolic link that loops" if e.errno == errno.ELOOP else (e.strerror or str(e))
         raise ConvertError(f"cannot read: {what}") from None
+    from .read import read_speech  # here, not above: a PdfProcess forks before the reading stages load
     return read_speech(raw, str(path), encoding=encoding, rules=rules)
 
 
@@ -122,81 +125,136 @@ def _write_temporary(path: Path, data: bytes) -> Path:
 OUTPUTS = ("docx", "pdf", "booklet.pdf", "2up.pdf", "report.txt")
 
 
-def _render_alongside(document: Document, profile: Profile):
-    """The DOCX, rendered here, and the TypesetPdf, typeset meanwhile in a forked process
-    (which sends it back through a pipe, or the exception it raised, raised here then).
+class PdfProcess:
+    """A forked process that typesets one speech's PDF, started before the speech is read.
 
     A single cold conversion spends most of its time importing reportlab and python-docx and
-    loading fonts; on two cores the two writers do that side by side (0.40 -> 0.3 s for the
-    sample). Only where fork exists, and only for one file: a process converting many keeps
-    its fonts loaded instead. Ctrl-C is held back across the fork, until each process is
-    inside the block that handles it: the child never runs on as a second parent, and this
-    process never leaves a child behind."""
-    read_end, write_end = os.pipe()
-    # Objects the garbage collector would walk in the child are written to (its bookkeeping),
-    # which copies every page of the parent's heap into the child: frozen, they are left alone.
-    gc.freeze()
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    pid = os.fork()
-    if pid == 0:  # the child: typeset, send the result or the exception, and leave at once
+    loading fonts. Forked first thing, the child imports reportlab and loads the profile's
+    fonts while this process reads the speech; it is then sent the document, and typesets it
+    while this process renders the DOCX (the sample: 0.44 -> 0.3 s on two cores). Only where
+    fork exists, and only for one file: a process converting many keeps its fonts loaded.
+
+    Use it as a context manager: leaving the block kills the child if its PDF was not taken,
+    and always reaps it. Ctrl-C is held back across the fork, until each process is inside
+    the block that handles it: the child never runs on as a second parent, and this process
+    never leaves a child behind."""
+
+    @staticmethod
+    def possible() -> bool:
+        return hasattr(os, "fork") and hasattr(signal, "pthread_sigmask")
+
+    def __init__(self, profile: Profile):
+        doc_read, self._doc_write = os.pipe()
+        self._result_read, result_write = os.pipe()
+        # Objects the garbage collector would walk in the child are written to (its bookkeeping),
+        # which copies pages of this process's heap into the child: frozen, they are left alone.
+        gc.freeze()
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        pid = os.fork()
+        if pid == 0:
+            self._child(profile, held, doc_read, result_write)  # never returns
+        gc.unfreeze()
+        os.close(doc_read)
+        os.close(result_write)
+        self.pid, self._status = pid, None
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+    def _child(self, profile: Profile, held, doc_read: int, result_write: int) -> None:
+        """Get ready, typeset the document when it comes, send the PDF or the exception back,
+        and leave at once. A closed pipe without a document (the speech could not be read)
+        ends it quietly."""
         status = 0
         try:
             gc.disable()  # it lives a fraction of a second; collecting would only copy pages
-            os.close(read_end)
+            os.close(self._doc_write)
+            os.close(self._result_read)
             signal.pthread_sigmask(signal.SIG_SETMASK, held)
+            # A document bigger than the pipe's buffer must not wait for the fonts: a thread takes it in.
+            received: list[bytes] = []
+            reader = threading.Thread(target=lambda: received.append(_read_all(doc_read)))
+            reader.start()
             try:
-                from .render_pdf import typeset_pdf  # imported here, in parallel with python-docx
-                outcome = ("ok", typeset_pdf(document, profile))
+                from . import render_pdf
+                render_pdf.load_fonts(profile)
+                reader.join()
+                if not received[0]:
+                    os._exit(0)
+                outcome = ("ok", render_pdf.typeset_pdf(pickle.loads(received[0]), profile))
             except BaseException as e:  # noqa: BLE001 — the parent raises it
                 outcome = ("error", e)
             try:
                 data = pickle.dumps(outcome)
             except Exception:  # noqa: BLE001 — an exception that cannot be pickled: its words
                 data = pickle.dumps(("error", RuntimeError(one_line(outcome[1]))))
-            with os.fdopen(write_end, "wb") as pipe:
+            with os.fdopen(result_write, "wb") as pipe:
                 pipe.write(data)
         except BaseException:  # noqa: BLE001 — e.g. the parent is gone: nothing to tell
             status = 1
         os._exit(status)  # no atexit handlers, no flushing of the parent's buffers
-    done = False
-    try:
-        gc.unfreeze()
-        os.close(write_end)
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
-        docx = render(document, profile, "docx")
-        with os.fdopen(read_end, "rb") as pipe:
-            read_end = None
-            data = pipe.read()
-        done = True
-    finally:
-        if not done:  # an error or Ctrl-C here: the child's work is not wanted
+
+    def send(self, document: Document) -> None:
+        """Hand the child the document to typeset (once)."""
+        fd, self._doc_write = self._doc_write, None
+        try:
+            with os.fdopen(fd, "wb") as pipe:
+                pipe.write(pickle.dumps(document))
+        except BrokenPipeError:  # the child is gone: result() says how it ended
+            pass
+
+    def result(self) -> TypesetPdf:
+        """The typeset PDF, once the child has sent it; its exception is raised here."""
+        fd, self._result_read = self._result_read, None
+        data = _read_all(fd)
+        self._reap()
+        if not data:
+            status = self._status
+            how = (f"was stopped by signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status)
+                   else f"exited with status {os.waitstatus_to_exitcode(status)}")
+            raise ConvertError(f"the PDF writer process {how}")
+        kind, value = pickle.loads(data)
+        if kind == "error":
+            raise value
+        return value
+
+    def close(self) -> None:
+        """Stop the child unless its result was taken, and reap it."""
+        for fd in (self._doc_write, self._result_read):
+            if fd is not None:
+                os.close(fd)
+        self._doc_write = self._result_read = None
+        if self._status is None:
             try:
-                os.kill(pid, signal.SIGKILL)
+                os.kill(self.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-            if read_end is not None:
-                os.close(read_end)
-        # Reap the child whatever happens; a Ctrl-C now waits until it is reaped (moments).
+            self._reap()
+
+    def _reap(self) -> None:
+        # A Ctrl-C now waits until the child is reaped (moments).
         mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
-            _, status = os.waitpid(pid, 0)
+            _, self._status = os.waitpid(self.pid, 0)
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-    if not data:
-        how = (f"was stopped by signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status)
-               else f"exited with status {os.waitstatus_to_exitcode(status)}")
-        raise ConvertError(f"the PDF writer process {how}")
-    kind, value = pickle.loads(data)
-    if kind == "error":
-        raise value
-    return docx, value
+
+    def __enter__(self) -> PdfProcess:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _read_all(fd: int) -> bytes:
+    with os.fdopen(fd, "rb") as pipe:
+        return pipe.read()
 
 
 def convert_file(path: Path, outdir: Path, profile: Profile, formats=("docx", "pdf", "report.txt"),
-                 encoding: str | None = None, rules: Rules | None = None,
-                 alongside: bool = False) -> ConvertResult:
+                 encoding: str | None = None, rules: strip.Rules | None = None,
+                 pdf_process: PdfProcess | None = None) -> ConvertResult:
     """Read one speech and write OUTDIR/NAME.<format> for each of `formats` (see OUTPUTS).
-    alongside: typeset the PDF in a second process while the DOCX is rendered (one cold file).
+    pdf_process: a PdfProcess started for this speech, which typesets the PDF while the DOCX is
+    rendered here when both are wanted (the caller closes it).
 
     Everything is rendered before anything is written, so a failure leaves no output.
     """
@@ -209,8 +267,10 @@ def convert_file(path: Path, outdir: Path, profile: Profile, formats=("docx", "p
     result = ConvertResult(document)
     rendered: dict[str, bytes] = {}
     pdf, wants_pdf = None, bool(set(formats) & {"pdf", "booklet.pdf", "2up.pdf"})
-    if alongside and wants_pdf and "docx" in formats and hasattr(os, "fork") and hasattr(signal, "pthread_sigmask"):
-        rendered["docx"], pdf = _render_alongside(document, profile)
+    if pdf_process is not None and wants_pdf and "docx" in formats:
+        pdf_process.send(document)
+        rendered["docx"] = render(document, profile, "docx")
+        pdf = pdf_process.result()
     elif "docx" in formats:
         rendered["docx"] = render(document, profile, "docx")
     if wants_pdf:

@@ -55,7 +55,6 @@ import glob
 import hashlib
 import io
 import json
-import logging
 import os
 import re
 import sys
@@ -330,6 +329,8 @@ def prepare(path: str, index: int = 0) -> PreparedFont | None:
 @contextmanager
 def _quiet_fonttools():
     """fontTools logs warnings about harmless quirks of old fonts ("too much 'glyf' table data")."""
+    import logging  # here: only building needs it, and loading fonts is on every cold start's path
+
     logger = logging.getLogger("fontTools")
     level = logger.level
     logger.setLevel(logging.ERROR)

@@ -93,3 +93,14 @@ def block_role(block: Block) -> str:
     if block.type == "heading":
         return f"heading{block.level}"
     return block.type
+
+
+@dataclass
+class TypesetPdf:
+    """What the PDF writer hands back: the PDF and what the report and the warnings need to
+    know of it. Kept here, not in render_pdf, so that a process given one (the PDF typeset in
+    a forked child) need not import reportlab to unpickle it."""
+    data: bytes
+    pages: int
+    fonts: list[str]  # families of the fonts drawn with
+    missing: list[str]  # characters no font has, drawn as REPLACEMENT, in order of appearance

@@ -34,11 +34,14 @@ so the same input gives the same bytes.
 """
 from __future__ import annotations
 
+import glob
+import importlib.util
 import io
 import marshal
 import operator
 import re
 import struct
+import sys
 import zlib
 from dataclasses import dataclass, field
 import functools
@@ -46,7 +49,26 @@ import weakref
 from functools import lru_cache
 from pathlib import Path
 
-from reportlab import Version as REPORTLAB_VERSION
+
+def _import_lazily(name: str) -> None:
+    """Import module `name` only when one of its attributes is first used (importlib's
+    LazyLoader). reportlab imports Pillow's Image at start-up for the images we never draw:
+    14 ms of every cold start."""
+    if name in sys.modules:
+        return
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.loader is None:
+        return  # reportlab's own import then says what is missing
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = sys.modules[name] = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    parent, _, child = name.rpartition(".")
+    setattr(sys.modules[parent], child, module)  # as an import binds it: `import PIL.Image` still works
+
+
+_import_lazily("PIL.Image")
+
+from reportlab import Version as REPORTLAB_VERSION  # noqa: E402 — after the lazy import above
 from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import TTEncoding, TTFError, TTFNameBytes, TTFont, TTFontFace
@@ -54,7 +76,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from . import fontprep
 from .fonts import FontFile, find_fonts
-from .model import Block, Document, block_role, lead_role
+from .model import Block, Document, TypesetPdf, block_role, lead_role
 from .profile import MM, FontFamily, Profile, Role
 from .titles import split_title  # the same balanced title lines as the Word file
 
@@ -131,8 +153,14 @@ def _named_bytes(data: bytes, file: str) -> io.BytesIO:
 # start. The parse of a prepared font is therefore kept beside it in the font cache, in
 # marshal's format (plain data: reading it runs no code), keyed by reportlab's version
 # and the font's length and CRC-32; a missing, stale or unreadable one is made anew.
-_PARSE_SUFFIX = f".rl{REPORTLAB_VERSION}.parse"
+# KEPT_FORMAT counts changes to what is kept; a part's parses in other formats are removed
+# when its new one is written.
+KEPT_FORMAT = 2
+_PARSE_SUFFIX = f".rl{REPORTLAB_VERSION}.k{KEPT_FORMAT}.parse"
 _NOT_KEPT = ("_ttf_data", "_pdfScale", "filename", "get_table")  # the part has the bytes; the rest is remade
+# reportlab reads glyphToChar only while parsing; a list per glyph, it was half the time of
+# loading a kept parse, so it is dropped from every face (kept or parsed) instead.
+_DROPPED = ("glyphToChar",)
 
 
 def _parsed_font(name: str, part: fontprep.Part) -> TTFont:
@@ -147,11 +175,16 @@ def _parsed_font(name: str, part: fontprep.Part) -> TTFont:
     except (OSError, EOFError, ValueError, TypeError, KeyError):
         pass
     tt = TTFont(name, _named_bytes(data, file), asciiReadable=0)
+    for k in _DROPPED:
+        vars(tt.face).pop(k, None)
     state = {k: v for k, v in vars(tt.face).items() if k not in _NOT_KEPT}
     names = [k for k, v in state.items() if isinstance(v, TTFNameBytes)]
     state.update({k: state[k].ustr for k in names})
     try:
         fontprep.write_atomically(kept, marshal.dumps((key, state, names)))
+        for old in kept.parent.glob(f"{glob.escape(part.path.stem)}.rl*.parse"):
+            if old != kept:
+                old.unlink(missing_ok=True)
     except OSError:  # a read-only cache: parse again next time
         pass
     _view_long_tables(tt.face)
@@ -329,6 +362,17 @@ def _chain_for(ch: str, role: Role, profile: Profile) -> FontChain:
     if _IN_LATIN_FONT.match(ch):
         return font_chain(latin)
     return font_chain(profile.fonts[role.font], latin)
+
+
+def load_fonts(profile: Profile) -> None:
+    """Load each role's own font and the Latin font ahead of a document: a process that typesets
+    while the speech is still being read (convert.PdfProcess) gets this done meanwhile. A font
+    that cannot be loaded is left for the document that needs it to report."""
+    for family in dict.fromkeys([*(profile.fonts[role.font] for role in profile.roles.values()), profile.fonts[LATIN_FONT]]):
+        try:
+            font_chain(family).first  # noqa: B018 — loads it
+        except RuntimeError:
+            pass
 
 
 @lru_cache(maxsize=None)
@@ -717,15 +761,6 @@ except ImportError:  # pragma: no cover — a platform without a wheel: zlib, as
     _deflate = None
 FLATE_LEVEL = 6  # libdeflate's default balance of time and size
 _FLATE = _Flate()
-
-
-@dataclass
-class TypesetPdf:
-    """A rendered PDF with what the report and the warnings need to know of it."""
-    data: bytes
-    pages: int
-    fonts: list[str]  # families of the fonts drawn with
-    missing: list[str]  # characters no font has, drawn as REPLACEMENT, in order of appearance
 
 
 def typeset_pdf(doc: Document, profile: Profile) -> TypesetPdf:

@@ -1,4 +1,4 @@
-"""convert_file with the PDF typeset alongside, in a forked process (a single cold file)."""
+"""convert_file with the PDF typeset by a PdfProcess, forked before the speech is read (a single cold file)."""
 from __future__ import annotations
 
 import os
@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from pipeline import convert, render_docx, render_pdf
-from pipeline.convert import ConvertError, convert_file
+from pipeline import cli, convert, render_docx, render_pdf
+from pipeline.convert import ConvertError, PdfProcess, convert_file
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork here: the PDF is typeset in this process")
 
@@ -28,7 +28,8 @@ def test_alongside_writes_the_same_files_as_one_process(profile, tmp_path):
     (tmp_path / "one").mkdir()
     (tmp_path / "two").mkdir()
     alone = convert_file(SAMPLE, tmp_path / "one", profile)
-    forked = convert_file(SAMPLE, tmp_path / "two", profile, alongside=True)
+    with PdfProcess(profile) as pdf_process:
+        forked = convert_file(SAMPLE, tmp_path / "two", profile, pdf_process=pdf_process)
     assert [p.name for p in forked.outputs] == [p.name for p in alone.outputs]
     for a, b in zip(alone.outputs, forked.outputs):
         assert a.read_bytes() == b.read_bytes(), a.name
@@ -41,7 +42,8 @@ def test_an_error_in_the_pdf_process_is_raised_here_and_nothing_is_written(profi
         raise RuntimeError("no usable font installed for [fonts.fangsong]")
     monkeypatch.setattr(render_pdf, "typeset_pdf", broken)  # the forked child inherits the patch
     with pytest.raises(RuntimeError, match=r"no usable font installed for \[fonts.fangsong\]"):
-        convert_file(SAMPLE, tmp_path, profile, alongside=True)
+        with PdfProcess(profile) as pdf_process:
+            convert_file(SAMPLE, tmp_path, profile, pdf_process=pdf_process)
     assert list(tmp_path.iterdir()) == []
     assert no_child_left()
 
@@ -51,7 +53,8 @@ def test_a_pdf_process_that_dies_is_named_and_nothing_is_written(profile, tmp_pa
         os.kill(os.getpid(), signal.SIGKILL)
     monkeypatch.setattr(render_pdf, "typeset_pdf", killed)
     with pytest.raises(ConvertError, match="the PDF writer process was stopped by signal 9"):
-        convert_file(SAMPLE, tmp_path, profile, alongside=True)
+        with PdfProcess(profile) as pdf_process:
+            convert_file(SAMPLE, tmp_path, profile, pdf_process=pdf_process)
     assert list(tmp_path.iterdir()) == []
     assert no_child_left()
 
@@ -61,17 +64,66 @@ def test_a_docx_error_stops_the_pdf_process(profile, tmp_path, monkeypatch):
         raise ValueError("docx broke")
     monkeypatch.setattr(render_docx, "render_docx", broken)
     with pytest.raises(ValueError, match="docx broke"):
-        convert_file(SAMPLE, tmp_path, profile, alongside=True)
+        with PdfProcess(profile) as pdf_process:
+            convert_file(SAMPLE, tmp_path, profile, pdf_process=pdf_process)
     assert list(tmp_path.iterdir()) == []
     assert no_child_left()
 
 
-def test_without_both_formats_nothing_is_forked(profile, tmp_path, monkeypatch):
+@pytest.mark.parametrize("args", [["--format", "pdf"], ["--format", "docx"], ["--no-report", "--format", "pdf"]])
+def test_without_both_formats_nothing_is_forked(tmp_path, monkeypatch, args):
     def no_fork():
         raise AssertionError("forked for one format")
     monkeypatch.setattr(convert.os, "fork", no_fork)
-    result = convert_file(SAMPLE, tmp_path, profile, formats=("pdf", "report.txt"), alongside=True)
-    assert [p.suffix for p in result.outputs] == [".pdf", ".txt"]
+    assert cli.main(["convert", str(SAMPLE), "-o", str(tmp_path), *args]) == 0
+    assert len(list(tmp_path.iterdir())) == 2 - ("--no-report" in args)
+
+
+def test_two_files_are_converted_in_one_process(tmp_path, monkeypatch):
+    """A process converting several files keeps its fonts loaded: forking would not help."""
+    def no_fork():
+        raise AssertionError("forked for two files")
+    monkeypatch.setattr(convert.os, "fork", no_fork)
+    other = tmp_path / "other.txt"
+    other.write_bytes(SAMPLE.read_bytes())
+    (tmp_path / "out").mkdir()
+    assert cli.main(["convert", str(SAMPLE), str(other), "-o", str(tmp_path / "out")]) == 0
+    assert len(list((tmp_path / "out").iterdir())) == 6
+
+
+def test_an_unreadable_speech_ends_the_waiting_pdf_process(profile, tmp_path):
+    with PdfProcess(profile) as pdf_process:
+        with pytest.raises(ConvertError, match="no such file"):
+            convert_file(tmp_path / "missing.txt", tmp_path, profile, pdf_process=pdf_process)
+    assert list(tmp_path.iterdir()) == []
+    assert no_child_left()
+
+
+def test_bad_promotion_rules_end_the_pdf_process_with_a_usage_error(tmp_path, capsys):
+    rules = tmp_path / "rules.toml"
+    rules.write_text("this is not = = toml", encoding="utf-8")
+    (tmp_path / "out").mkdir()
+    assert cli.main(["convert", str(SAMPLE), "-o", str(tmp_path / "out"), "--rules", str(rules)]) == 2
+    assert "error:" in capsys.readouterr().err
+    assert list((tmp_path / "out").iterdir()) == []
+    assert no_child_left()
+
+
+def big_speech(tmp_path: Path) -> Path:
+    big = tmp_path / "big.txt"
+    paragraph = SAMPLE.read_text(encoding="utf-8").split("\n", 3)[-1]
+    big.write_text(paragraph * 12, encoding="utf-8")
+    assert big.stat().st_size > 2 * 65536  # a pipe holds 64 KB
+    return big
+
+
+def test_a_document_bigger_than_the_pipe_reaches_the_pdf_process(profile, tmp_path):
+    big = big_speech(tmp_path)
+    (tmp_path / "out").mkdir()
+    with PdfProcess(profile) as pdf_process:
+        result = convert_file(big, tmp_path / "out", profile, formats=("docx", "pdf"), pdf_process=pdf_process)
+    assert [p.suffix for p in result.outputs] == [".docx", ".pdf"]
+    assert no_child_left()
 
 
 @pytest.mark.parametrize("delay", [0.1, 0.2, 0.3])
@@ -112,3 +164,18 @@ def running_in_group(pgid: int) -> list[str]:
         if pgrp == pgid and state != "Z":
             found.append(stat.parent.name)
     return found
+
+
+def test_sending_a_big_document_does_not_wait_for_the_fonts(profile, tmp_path, monkeypatch):
+    """The child takes the document in while it still loads fonts: this process goes on to
+    the DOCX at once instead of waiting on a full pipe."""
+    import time
+
+    document = convert.read_file(big_speech(tmp_path))
+    monkeypatch.setattr(render_pdf, "load_fonts", lambda profile: time.sleep(3))  # inherited by the child
+    with PdfProcess(profile) as pdf_process:
+        start = time.monotonic()
+        pdf_process.send(document)
+        assert time.monotonic() - start < 1.5
+        assert pdf_process.result().pages > 1
+    assert no_child_left()

@@ -452,11 +452,12 @@ def test_a_kept_parse_makes_the_same_font_as_parsing(cache):
         assert set(vars(tt)) == set(vars(fresh))
         assert (tt._asciiReadable, tt.shapable) == (fresh._asciiReadable, fresh.shapable)
         mine, theirs = vars(tt.face), vars(fresh.face)
-        assert set(mine) == set(theirs) | {"get_table"}  # long tables as views (_view_long_tables)
+        # long tables as views (_view_long_tables); what reportlab reads only while parsing, dropped
+        assert set(mine) == set(theirs) - set(render_pdf._DROPPED) | {"get_table"}
         assert tt.face.get_table("head") == fresh.face.get_table("head")
         glyf = tt.face.get_table("glyf")
         assert glyf[0:len(glyf)] == fresh.face.get_table("glyf")
-        for key in theirs:
+        for key in set(theirs) - set(render_pdf._DROPPED):
             if key == "_pdfScale":
                 assert mine[key](1234) == theirs[key](1234)
             elif key != "filename":

@@ -37,6 +37,22 @@ def test_two_builds_give_the_same_bytes(tmp_path, profile):
     assert len(first) == 5 and first == second
 
 
+def test_a_single_convert_and_a_build_give_the_same_bytes(tmp_path):
+    """convert of one file typesets its PDF in a process forked before the speech is read, with
+    the fonts loaded ahead; build typesets in its workers, fonts loaded as characters need them."""
+    single = build(tmp_path / "single", "1")
+    folder, out = tmp_path / "in", tmp_path / "out"
+    folder.mkdir()
+    out.mkdir()
+    (folder / SAMPLE.name).write_bytes(SAMPLE.read_bytes())
+    subprocess.run([sys.executable, "-m", "pipeline", "build", str(folder), "-o", str(out), "--booklet", "--two-up"],
+                   cwd=ROOT, check=True, capture_output=True)
+    built = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.iterdir())}
+    assert built.keys() == single.keys() and len(built) == 5
+    report = f"{SAMPLE.stem}.report.txt"  # names the input file it was made from: not compared
+    assert {k: v for k, v in built.items() if k != report} == {k: v for k, v in single.items() if k != report}
+
+
 def test_source_date_epoch_dates_both_files(tmp_path):
     build(tmp_path / "out", "0", SOURCE_DATE_EPOCH=str(EPOCH))
     data = (tmp_path / "out" / f"{SAMPLE.stem}.docx").read_bytes()
