@@ -111,9 +111,12 @@ def judge(text: str, rules: Rules) -> Verdict:
     The line is read as it is and with its spaces removed (仅 供 学 习 is 仅供学习)."""
     score, heavy, strong, names, cut = 0, 0, [], [], False
     squeezed = re.sub(r"\s+", "", text)
+    spaced = squeezed != text
     for s in rules.signals:
+        if not (s.pattern.search(text) or spaced and s.pattern.search(squeezed)):
+            continue  # most signals find nothing in most lines: no set to build
         hits = {m.group(0) for m in s.pattern.finditer(text)}
-        if squeezed != text:
+        if spaced:
             hits |= {m.group(0) for m in s.pattern.finditer(squeezed)}
         if hits:
             names.append(s.name)

@@ -28,6 +28,7 @@ from conftest import ROOT, make_document
 from pipeline import fontprep
 from pipeline.fonts import FontFile, _index, find_fonts, installed_fonts
 from pipeline.model import Block, Document
+from pipeline.profile import FontFamily
 from pipeline.render_pdf import render_pdf
 
 SAMPLE_TEXT = "中华人民共和国全面从严治党工作会议，讲话。"
@@ -452,11 +453,9 @@ def test_a_kept_parse_makes_the_same_font_as_parsing(cache):
         assert set(vars(tt)) == set(vars(fresh))
         assert (tt._asciiReadable, tt.shapable) == (fresh._asciiReadable, fresh.shapable)
         mine, theirs = vars(tt.face), vars(fresh.face)
-        # long tables as views (_view_long_tables); what reportlab reads only while parsing, dropped
-        assert set(mine) == set(theirs) - set(render_pdf._DROPPED) | {"get_table"}
-        assert tt.face.get_table("head") == fresh.face.get_table("head")
-        glyf = tt.face.get_table("glyf")
-        assert glyf[0:len(glyf)] == fresh.face.get_table("glyf")
+        # our subsetter (same_subsets_as_reportlab); what reportlab reads only while parsing, dropped
+        assert set(mine) == set(theirs) - set(render_pdf._DROPPED) | {"makeSubset"}
+        assert tt.face.get_table("glyf") == fresh.face.get_table("glyf")
         for key in set(theirs) - set(render_pdf._DROPPED):
             if key == "_pdfScale":
                 assert mine[key](1234) == theirs[key](1234)
@@ -467,6 +466,17 @@ def test_a_kept_parse_makes_the_same_font_as_parsing(cache):
     pdfmetrics.registerFont(fresh)
     text = "Speech 2026, page 1."
     assert draw("again", text).replace(b"again", b"fresh") == draw("fresh", text)
+
+
+@pytest.mark.parametrize("family", ["Noto Serif CJK SC", "LXGW WenKai", "Liberation Serif"])
+def test_subsets_are_reportlabs_bytes(family):
+    """The prepared faces the speeches are set in: converted CFF (Noto), TrueType (the others)."""
+    from pipeline import render_pdf as rp
+
+    if not face_of(family):
+        pytest.skip(f"{family} is not installed")
+    font = rp.font_chain(FontFamily("test", family, family, (family,))).first
+    same_subsets_as_reportlab(pdfmetrics.getFont(font.name).face)
 
 
 def test_a_damaged_or_stale_kept_parse_is_made_anew(cache):
@@ -512,8 +522,26 @@ def test_composite_glyphs_embed_from_a_kept_parse(profile, tmp_path):
     from pipeline import render_pdf as rp
 
     font = rp.font_chain(wqy_profile.fonts["fangsong"]).first
-    face = pdfmetrics.getFont(font.name).face
-    pos, length = face.get_table_pos("glyf")
-    glyf = face.get_table("glyf")
-    assert length > rp._VIEW_FROM and not isinstance(glyf, bytes)  # a view, not a copy
-    assert glyf[0:length] == face._ttf_data[pos:pos + length] and glyf[5:9] == face._ttf_data[pos + 5:pos + 9]
+    same_subsets_as_reportlab(pdfmetrics.getFont(font.name).face, composites_at_least=50)
+
+
+def same_subsets_as_reportlab(face, composites_at_least: int = 0) -> None:
+    """Our subsetter (render_pdf._fast_subsetter) makes reportlab's bytes: for subsets of
+    256 codes in the order a speech meets them, codes the font lacks, and composite glyphs."""
+    import random
+    import struct
+
+    from reportlab.pdfbase.ttfonts import TTFontFile
+
+    assert face.makeSubset.__qualname__.startswith("_fast_subsetter")
+    codes = sorted(face.charToGlyph)
+    glyf = face.get_table_pos("glyf")[0]
+    composites = [c for c in codes if face.glyphPos[face.charToGlyph[c] + 1] > face.glyphPos[face.charToGlyph[c]]
+                  and struct.unpack_from(">h", face._ttf_data, glyf + face.glyphPos[face.charToGlyph[c]])[0] < 0]
+    assert len(composites) >= composites_at_least
+    rng = random.Random(9704)
+    subsets = [codes[:256], rng.sample(codes, min(256, len(codes))), composites[:256],
+               [0x10FFFF, *rng.sample(codes, 20), 0xE000], rng.sample(codes, 1)]
+    for subset in subsets:
+        if subset:
+            assert face.makeSubset(subset) == TTFontFile.makeSubset(face, subset)
