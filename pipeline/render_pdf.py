@@ -44,6 +44,7 @@ import re
 import struct
 import sys
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 import functools
 import weakref
@@ -846,7 +847,7 @@ _PLAIN_ARRAY_FORMAT = pdfdoc.PDFArray.format
 def _format_array(self, document, IND=b"\n "):
     """reportlab's PDFArray.format, but an array of plain numbers (a font subset's widths,
     256 of them) formatted by one call of rl_accel's fp_str rather than one format() call
-    per number: the same bytes (ten to a line), and a sixth of a PDF's time less."""
+    per number: the same bytes (ten to a line), and a twentieth of a PDF's time less."""
     seq = self.sequence
     if (self.multiline and rl_config.pdfMultiLine) or self.multiline == "forced" or not seq \
             or not all(type(e) in (int, float) for e in seq):
@@ -855,19 +856,31 @@ def _format_array(self, document, IND=b"\n "):
     return b"[ " + b" \n  ".join(lines) + b" ]"
 
 
+@contextmanager
+def _reportlab_tuned():
+    """reportlab's PDF writer as we use it, while one PDF is drawn (and as it was after):
+    no ASCII85 on top of Flate (it makes page streams a quarter bigger and costs time),
+    libdeflate for Flate (_Flate), arrays of numbers in one call (_format_array), and PDF
+    names, which it escapes character by character for every key of every dictionary,
+    remembered (a PDF has a few dozen distinct names and writes them 300 times)."""
+    saved = rl_config.useA85, pdfdoc.PDFZCompress, pdfdoc.PDFArray.format, pdfdoc.PDFName
+    rl_config.useA85, pdfdoc.PDFZCompress, pdfdoc.PDFArray.format = 0, _FLATE, _format_array
+    pdfdoc.PDFName = _pdf_name
+    try:
+        yield
+    finally:
+        rl_config.useA85, pdfdoc.PDFZCompress, pdfdoc.PDFArray.format, pdfdoc.PDFName = saved
+
+
+_pdf_name = lru_cache(maxsize=4096)(pdfdoc.PDFName)
+
+
 def typeset_pdf(doc: Document, profile: Profile) -> TypesetPdf:
     """The speech as a GB/T 9704 PDF, laid out once, with its page count, fonts and missing characters."""
     missing: dict[str, None] = {}
     pages = layout(doc, profile, missing)
-    # ASCII85 on top of Flate makes page streams a quarter bigger and costs time: binary is fine.
-    a85, rl_config.useA85 = rl_config.useA85, 0
-    flate, pdfdoc.PDFZCompress = pdfdoc.PDFZCompress, _FLATE  # the filter reportlab's streams take
-    pdfdoc.PDFArray.format = _format_array
-    try:
+    with _reportlab_tuned():
         data = _draw(pages, doc, profile)
-    finally:
-        rl_config.useA85, pdfdoc.PDFZCompress = a85, flate
-        pdfdoc.PDFArray.format = _PLAIN_ARRAY_FORMAT
     by_name = {f.name: f.family for f in _LOADED.values() if f}
     fonts = sorted({by_name.get(r.font, r.font) for p in pages for r in p.runs})
     return TypesetPdf(data, len(pages), fonts, list(missing))
