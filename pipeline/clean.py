@@ -53,21 +53,33 @@ PAGE_MARK = re.compile(
 # ASCII punctuation with a Chinese character (or full-width mark) on its left, or,
 # for an opening bracket, on its right. Nothing else is touched.
 FULL_WIDTH = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
-_AFTER_CJK = re.compile(rf"(?<=[{CJK}])\s*([,:;?!])(?=\s*(?:[{CJK}]|$))")
-_PAREN_PAIR = re.compile(rf"\(([^()]*[{CJK}][^()]*)\)")
-_LONE_PAREN = re.compile(rf"(?<=[{CJK}])[()](?=[{CJK}])")
-_ENUMERATOR = re.compile(rf"^\(([0-9０-９]{{1,3}})\)(?=[{CJK}])")
+
+
+@lru_cache(maxsize=1)
+def _punctuation_patterns() -> tuple[re.Pattern, ...]:
+    """Compiled when a speech first has ASCII punctuation: their classes of Chinese characters
+    take 10 ms to compile, on every cold start, and many speeches have none."""
+    return (re.compile(rf"(?<=[{CJK}])\s*([,:;?!])(?=\s*(?:[{CJK}]|$))"),  # after a Chinese character
+            re.compile(rf"^\(([0-9０-９]{{1,3}})\)(?=[{CJK}])"),  # an enumerator opening Chinese text
+            re.compile(rf"\(([^()]*[{CJK}][^()]*)\)"),  # a pair enclosing Chinese text
+            re.compile(rf"(?<=[{CJK}])[()](?=[{CJK}])"))  # a lone bracket between Chinese characters
 
 
 def fix_punctuation(text: str) -> str:
     """ASCII , : ; ? ! ( ) between Chinese characters made full-width (document-model.md)."""
-    text = _AFTER_CJK.sub(lambda m: FULL_WIDTH[m.group(1)], text)
+    if _ASCII_MARKS.isdisjoint(text):
+        return text
+    after_cjk, enumerator, pair, lone = _punctuation_patterns()
+    text = after_cjk.sub(lambda m: FULL_WIDTH[m.group(1)], text)
     # An enumerator in brackets opening Chinese text is a heading's or lead's: (1)强化 → （1）强化
-    text = _ENUMERATOR.sub(lambda m: "（" + m.group(1) + "）", text)
+    text = enumerator.sub(lambda m: "（" + m.group(1) + "）", text)
     # A bracket pair is made full-width when it encloses Chinese text: (一), (2024年3月12日)
-    text = _PAREN_PAIR.sub(lambda m: "（" + m.group(1) + "）", text)
+    text = pair.sub(lambda m: "（" + m.group(1) + "）", text)
     # A lone bracket between Chinese characters: （三)持续, 各县(市、区）
-    return _LONE_PAREN.sub(lambda m: FULL_WIDTH[m.group(0)], text)
+    return lone.sub(lambda m: FULL_WIDTH[m.group(0)], text)
+
+
+_ASCII_MARKS = frozenset(FULL_WIDTH)
 
 
 def clean_lines(text: str) -> tuple[list[Line], list[Removal]]:

@@ -177,7 +177,7 @@ class PdfProcess:
                 from . import render_pdf
                 render_pdf.load_fonts(profile)
                 reader.join()
-                if not received[0]:
+                if not received or not received[0]:
                     os._exit(0)
                 outcome = ("ok", render_pdf.typeset_pdf(pickle.loads(received[0]), profile))
             except BaseException as e:  # noqa: BLE001 — the parent raises it
