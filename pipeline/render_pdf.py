@@ -8,8 +8,8 @@ API:
 Two stages. `layout` breaks every block into lines and places each line's glyphs on
 the grid (text block, line pitch, character cell, indents, fonts: all from the
 profile) as runs of one font with one character spacing. The drawing stage only
-writes those runs with canvas text objects. reportlab's Paragraph is not used: its
-CJK wrapping ignores the GB/T 15834 line-breaking rules, its justification only
+writes those runs, as PDF text operators on reportlab's canvas. reportlab's Paragraph
+is not used: its CJK wrapping ignores the GB/T 15834 line-breaking rules, its justification only
 stretches spaces, and its markup would interpret `<b>` and `&` in a speech.
 
 Layout rules (layout.md): a CJK character takes one cell, text width / chars_per_line
@@ -22,8 +22,9 @@ keeps natural spacing; headings stay with the next paragraph.
 Fonts: each character is drawn by the first font of its role's fallback chain whose
 character map has it (then the Latin chain, for symbols such as € only it has); a
 character no font has is reported by `missing_characters` and drawn as REPLACEMENT.
-Fonts are embedded as TrueType subsets of prepared copies (fontprep.py: PostScript outlines
-converted, hinting and unused tables dropped, cached on disk), part by part: a face's base
+Fonts are embedded as TrueType subsets (our subsetter makes reportlab's bytes, faster) of
+prepared copies (fontprep.py: PostScript outlines converted, hinting and unused tables
+dropped, cached on disk), part by part: a face's base
 part holds the characters a Chinese speech needs, the others load when a character needs
 them. Titles are split with titles.split_title, so the PDF and the Word file break them alike.
 
