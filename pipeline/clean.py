@@ -53,6 +53,7 @@ PAGE_MARK = re.compile(
 # ASCII punctuation with a Chinese character (or full-width mark) on its left, or,
 # for an opening bracket, on its right. Nothing else is touched.
 FULL_WIDTH = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
+_ASCII_MARKS = frozenset(FULL_WIDTH)
 
 
 @lru_cache(maxsize=1)
@@ -77,9 +78,6 @@ def fix_punctuation(text: str) -> str:
     text = pair.sub(lambda m: "（" + m.group(1) + "）", text)
     # A lone bracket between Chinese characters: （三)持续, 各县(市、区）
     return lone.sub(lambda m: FULL_WIDTH[m.group(0)], text)
-
-
-_ASCII_MARKS = frozenset(FULL_WIDTH)
 
 
 def clean_lines(text: str) -> tuple[list[Line], list[Removal]]:

@@ -107,7 +107,7 @@ def _main(argv: list[str] | None) -> int:
     # One file to both formats: its PDF process starts now, before the reading stages load
     # (the promotion rules among them), so that it loads reportlab and the fonts meanwhile.
     one_cold_file = args.command == "convert" and len(args.files) == 1 and {"docx", "pdf"} <= set(_formats(args))
-    with PdfProcess(profile) if one_cold_file and PdfProcess.possible() else contextlib.nullcontext() as pdf_process:
+    with (PdfProcess.start(profile) if one_cold_file else None) or contextlib.nullcontext() as pdf_process:
         from .strip import RulesError, load_rules
         try:
             rules = load_rules(tuple(args.rules))

@@ -139,25 +139,44 @@ class PdfProcess:
     the block that handles it: the child never runs on as a second parent, and this process
     never leaves a child behind."""
 
-    @staticmethod
-    def possible() -> bool:
-        return hasattr(os, "fork") and hasattr(signal, "pthread_sigmask")
+    @classmethod
+    def start(cls, profile: Profile) -> PdfProcess | None:
+        """A PdfProcess for `profile`, or None where fork is missing or fails (no processes or
+        memory left): the PDF is then typeset in this process, as for several files."""
+        if not (hasattr(os, "fork") and hasattr(signal, "pthread_sigmask")):
+            return None
+        try:
+            return cls(profile)
+        except OSError:
+            return None
 
     def __init__(self, profile: Profile):
-        doc_read, self._doc_write = os.pipe()
-        self._result_read, result_write = os.pipe()
+        self.pid = self._status = self._doc_write = self._result_read = None
+        child_ends: list[int] = []  # the pipes' ends the child uses: closed here once it has them
         # Objects the garbage collector would walk in the child are written to (its bookkeeping),
         # which copies pages of this process's heap into the child: frozen, they are left alone.
         gc.freeze()
         held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-        pid = os.fork()
-        if pid == 0:
-            self._child(profile, held, doc_read, result_write)  # never returns
-        gc.unfreeze()
-        os.close(doc_read)
-        os.close(result_write)
-        self.pid, self._status = pid, None
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        try:
+            doc_read, self._doc_write = os.pipe()
+            child_ends.append(doc_read)
+            self._result_read, result_write = os.pipe()
+            child_ends.append(result_write)
+            self.pid = os.fork()
+            if self.pid == 0:
+                self._child(profile, held, doc_read, result_write)  # never returns
+        finally:  # in this process only: the child never comes back from _child
+            gc.unfreeze()
+            for fd in child_ends:
+                os.close(fd)
+            if self.pid is None:  # no pipe or no fork (OSError): nothing was started
+                self._close_pipes()
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        try:  # a Ctrl-C held back during the fork arrives now: the child must not outlive it
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        except BaseException:
+            self.close()
+            raise
 
     def _child(self, profile: Profile, held, doc_read: int, result_write: int) -> None:
         """Get ready, typeset the document when it comes, send the PDF or the exception back,
@@ -184,8 +203,12 @@ class PdfProcess:
                 outcome = ("error", e)
             try:
                 data = pickle.dumps(outcome)
-            except Exception:  # noqa: BLE001 — an exception that cannot be pickled: its words
+                if outcome[0] == "error":
+                    pickle.loads(data)  # some exceptions pickle but cannot be made again from it
+            except Exception:  # noqa: BLE001 — an exception that cannot travel: its words
                 data = pickle.dumps(("error", RuntimeError(one_line(outcome[1]))))
+            # What is left to do is one write; a Ctrl-C now would only cut the result short.
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
             with os.fdopen(result_write, "wb") as pipe:
                 pipe.write(data)
         except BaseException:  # noqa: BLE001 — e.g. the parent is gone: nothing to tell
@@ -202,32 +225,40 @@ class PdfProcess:
             pass
 
     def result(self) -> TypesetPdf:
-        """The typeset PDF, once the child has sent it; its exception is raised here."""
+        """The typeset PDF, once the child has sent it; its exception is raised here. A child
+        that ended without sending all of it (killed, or interrupted) is named instead."""
         fd, self._result_read = self._result_read, None
         data = _read_all(fd)
         self._reap()
-        if not data:
-            status = self._status
-            how = (f"was stopped by signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status)
-                   else f"exited with status {os.waitstatus_to_exitcode(status)}")
-            raise ConvertError(f"the PDF writer process {how}")
-        kind, value = pickle.loads(data)
+        status = self._status
+        try:
+            kind, value = pickle.loads(data) if data and status == 0 else (None, None)
+        except Exception:  # noqa: BLE001 — cut short
+            kind = value = None
         if kind == "error":
             raise value
+        if kind != "ok":
+            how = (f"was stopped by signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status)
+                   else f"exited with status {os.waitstatus_to_exitcode(status)}" if status
+                   else "sent no readable result")
+            raise ConvertError(f"the PDF writer process {how}")
         return value
 
     def close(self) -> None:
         """Stop the child unless its result was taken, and reap it."""
-        for fd in (self._doc_write, self._result_read):
-            if fd is not None:
-                os.close(fd)
-        self._doc_write = self._result_read = None
-        if self._status is None:
+        self._close_pipes()
+        if self._status is None and self.pid:
             try:
                 os.kill(self.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
             self._reap()
+
+    def _close_pipes(self) -> None:
+        for fd in (self._doc_write, self._result_read):
+            if fd is not None:
+                os.close(fd)
+        self._doc_write = self._result_read = None
 
     def _reap(self) -> None:
         # A Ctrl-C now waits until the child is reaped (moments).

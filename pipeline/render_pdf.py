@@ -44,6 +44,7 @@ import operator
 import re
 import struct
 import sys
+import threading
 import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -157,14 +158,15 @@ def _named_bytes(data: bytes, file: str) -> io.BytesIO:
 # start. The parse of a prepared font is therefore kept beside it in the font cache, in
 # marshal's format (plain data: reading it runs no code), keyed by reportlab's version
 # and the font's length and CRC-32; a missing, stale or unreadable one is made anew.
-# KEPT_FORMAT counts changes to what is kept; a part's parses in other formats are removed
-# when its new one is written.
-KEPT_FORMAT = 2
+# KEPT_FORMAT counts changes to what is kept; a part's parses in other formats (of the same
+# reportlab) are removed when its new one is written.
+KEPT_FORMAT = 3
 _PARSE_SUFFIX = f".rl{REPORTLAB_VERSION}.k{KEPT_FORMAT}.parse"
 _NOT_KEPT = ("_ttf_data", "_pdfScale", "filename", "makeSubset")  # the part has the bytes; the rest is remade
-# reportlab reads glyphToChar only while parsing; a list per glyph, it was half the time of
-# loading a kept parse, so it is dropped from every face (kept or parsed) instead.
-_DROPPED = ("glyphToChar",)
+# reportlab reads glyphToChar while parsing, and for HarfBuzz shaping, which we never use (a
+# speech is set glyph by glyph); a list per glyph, it was half the time of loading a kept
+# parse, so it is emptied in every face (kept or parsed).
+_EMPTIED = ("glyphToChar",)
 
 
 def _parsed_font(name: str, part: fontprep.Part) -> TTFont:
@@ -179,14 +181,16 @@ def _parsed_font(name: str, part: fontprep.Part) -> TTFont:
     except (OSError, EOFError, ValueError, TypeError, KeyError):
         pass
     tt = TTFont(name, _named_bytes(data, file), asciiReadable=0)
-    for k in _DROPPED:
-        vars(tt.face).pop(k, None)
+    for k in _EMPTIED:
+        setattr(tt.face, k, {})
     state = {k: v for k, v in vars(tt.face).items() if k not in _NOT_KEPT}
     names = [k for k, v in state.items() if isinstance(v, TTFNameBytes)]
     state.update({k: state[k].ustr for k in names})
     try:
         fontprep.write_atomically(kept, marshal.dumps((key, state, names)))
-        for old in kept.parent.glob(f"{glob.escape(part.path.stem)}.rl*.parse"):
+        # Other formats of this reportlab's parse; another reportlab's may serve another checkout.
+        stem = glob.escape(f"{part.path.stem}.rl{REPORTLAB_VERSION}")
+        for old in [*kept.parent.glob(f"{stem}.parse"), *kept.parent.glob(f"{stem}.k*.parse")]:
             if old != kept:
                 old.unlink(missing_ok=True)
     except OSError:  # a read-only cache: parse again next time
@@ -792,7 +796,7 @@ def _draw_runs(c: Canvas, runs: list[Run]) -> None:
     the sample's page streams take 6.8 KB instead of 8.7, and a PDF 15 % less time.
     reportlab still numbers each font subset's glyphs (splitString) and embeds the subsets."""
     doc = c._doc
-    ops = ["BT"]
+    ops = ["q", "BT"]  # q … Q: spacing, render mode and stroke width end with the page's text
     x0 = y0 = 0.0  # where the last run started: Td is relative to it
     font = width = None
     space, mode = "0", False  # a page starts with no character spacing, and text filled (Tr 0)
@@ -800,8 +804,9 @@ def _draw_runs(c: Canvas, runs: list[Run]) -> None:
         if r.bold and width != r.size * FAKE_BOLD_EM:
             width = r.size * FAKE_BOLD_EM  # the stroke of fake bold: a graphics state, allowed in BT
             ops.append(f"{fp_str(width)} w")
-        # On a grid of 1/10000 pt, every move is written exactly (fp_str keeps 7 digits), so the
-        # moves add up to the positions, and a line's move is the same -28.95 each time.
+        # On a grid of 1/10000 pt, every move within a page (under 1000 pt) is written exactly
+        # (fp_str keeps 7 digits), so the moves add up to the positions, and a line's move is
+        # the same -28.95 each time.
         x, y = round(r.x, 4), round(r.y, 4)
         ops.append(f"{fp_str(x - x0, y - y0)} Td")
         x0, y0 = x, y
@@ -817,7 +822,7 @@ def _draw_runs(c: Canvas, runs: list[Run]) -> None:
                 font = (r.font, subset, r.size)
                 ops.append(f"{tt.getSubsetInternalName(subset, doc)} {fp_str(r.size)} Tf")
             ops.append(f"<{codes.hex()}> Tj")
-    ops.append("ET")
+    ops += ["ET", "Q"]
     c.addLiteral("\n".join(ops))
 
 
@@ -864,13 +869,17 @@ def _reportlab_tuned():
     libdeflate for Flate (_Flate), arrays of numbers in one call (_format_array), and PDF
     names, which it escapes character by character for every key of every dictionary,
     remembered (a PDF has a few dozen distinct names and writes them 300 times)."""
-    saved = rl_config.useA85, pdfdoc.PDFZCompress, pdfdoc.PDFArray.format, pdfdoc.PDFName
-    rl_config.useA85, pdfdoc.PDFZCompress, pdfdoc.PDFArray.format = 0, _FLATE, _format_array
-    pdfdoc.PDFName = _pdf_name
-    try:
-        yield
-    finally:
-        rl_config.useA85, pdfdoc.PDFZCompress, pdfdoc.PDFArray.format, pdfdoc.PDFName = saved
+    with _TUNING:  # reportlab's globals are the whole process's: one PDF at a time is tuned
+        saved = rl_config.useA85, pdfdoc.PDFZCompress, pdfdoc.PDFArray.format, pdfdoc.PDFName
+        rl_config.useA85, pdfdoc.PDFZCompress, pdfdoc.PDFArray.format = 0, _FLATE, _format_array
+        pdfdoc.PDFName = _pdf_name
+        try:
+            yield
+        finally:
+            rl_config.useA85, pdfdoc.PDFZCompress, pdfdoc.PDFArray.format, pdfdoc.PDFName = saved
+
+
+_TUNING = threading.RLock()
 
 
 _pdf_name = lru_cache(maxsize=4096)(pdfdoc.PDFName)

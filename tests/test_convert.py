@@ -117,7 +117,7 @@ def big_speech(tmp_path: Path) -> Path:
     return big
 
 
-def test_a_document_bigger_than_the_pipe_reaches_the_pdf_process(profile, tmp_path):
+def test_a_document_bigger_than_the_pipe_reaches_the_pdf_process_whole(profile, tmp_path):
     big = big_speech(tmp_path)
     (tmp_path / "out").mkdir()
     with PdfProcess(profile) as pdf_process:
@@ -178,4 +178,66 @@ def test_sending_a_big_document_does_not_wait_for_the_fonts(profile, tmp_path, m
         pdf_process.send(document)
         assert time.monotonic() - start < 1.5
         assert pdf_process.result().pages > 1
+    assert no_child_left()
+
+
+def test_a_failed_fork_typesets_here_instead(tmp_path, monkeypatch):
+    """No process left (EAGAIN) or no memory to fork: the conversion goes on in one process,
+    and leaves nothing behind (Ctrl-C held back, the garbage collector frozen, pipes open)."""
+    import gc
+
+    def no_fork():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+    monkeypatch.setattr(convert.os, "fork", no_fork)
+    open_before = len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else None
+    assert cli.main(["convert", str(SAMPLE), "-o", str(tmp_path)]) == 0
+    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".docx", ".pdf", ".txt"]
+    assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, set())
+    assert gc.get_freeze_count() == 0
+    if open_before is not None:
+        assert len(os.listdir("/proc/self/fd")) == open_before
+
+
+def test_a_ctrl_c_held_back_during_the_fork_leaves_no_child(profile, monkeypatch):
+    real_fork = os.fork
+
+    def fork_while_ctrl_c_is_pressed():
+        os.kill(os.getpid(), signal.SIGINT)  # pending: SIGINT is blocked across the fork
+        return real_fork()
+    monkeypatch.setattr(convert.os, "fork", fork_while_ctrl_c_is_pressed)
+    with pytest.raises(KeyboardInterrupt):
+        PdfProcess(profile)
+    assert no_child_left()
+
+
+def test_a_result_cut_short_names_the_pdf_process(profile, monkeypatch):
+    """The child killed while it writes its result: the part that came is not unpickled."""
+    import time
+
+    from pipeline.model import Block, Document, TypesetPdf
+
+    monkeypatch.setattr(render_pdf, "load_fonts", lambda profile: None)
+    monkeypatch.setattr(render_pdf, "typeset_pdf", lambda document, profile: TypesetPdf(b"%" * 8_000_000, 1, [], []))
+    with PdfProcess(profile) as pdf_process:
+        pdf_process.send(Document([Block("paragraph", "同志们：")]))
+        time.sleep(0.5)  # the child is blocked writing to the full pipe
+        os.kill(pdf_process.pid, signal.SIGKILL)
+        with pytest.raises(ConvertError, match="the PDF writer process was stopped by signal 9"):
+            pdf_process.result()
+    assert no_child_left()
+
+
+class _FontBroke(Exception):
+    def __init__(self, font, why):  # two arguments: pickles, but cannot be made again from it
+        super().__init__(f"{font}: {why}")
+
+
+def test_an_exception_that_cannot_travel_keeps_its_words(profile, tmp_path, monkeypatch):
+    def broken(document, profile):
+        raise _FontBroke("simfang.ttf", "bad glyf table")
+    monkeypatch.setattr(render_pdf, "typeset_pdf", broken)
+    with pytest.raises(RuntimeError, match="simfang.ttf: bad glyf table"):
+        with PdfProcess(profile) as pdf_process:
+            convert_file(SAMPLE, tmp_path, profile, pdf_process=pdf_process)
+    assert list(tmp_path.iterdir()) == []
     assert no_child_left()
