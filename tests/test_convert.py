@@ -24,7 +24,16 @@ def no_child_left() -> bool:
     return False
 
 
-def test_alongside_writes_the_same_files_as_one_process(profile, tmp_path):
+def fails_and_writes_nothing(profile, tmp_path: Path, error: type, match: str) -> None:
+    """convert_file with a PdfProcess raises `error`, writes nothing and leaves no process."""
+    with pytest.raises(error, match=match):
+        with PdfProcess(profile) as pdf_process:
+            convert_file(SAMPLE, tmp_path, profile, pdf_process=pdf_process)
+    assert list(tmp_path.iterdir()) == []
+    assert no_child_left()
+
+
+def test_a_pdf_process_writes_the_same_files_as_one_process(profile, tmp_path):
     (tmp_path / "one").mkdir()
     (tmp_path / "two").mkdir()
     alone = convert_file(SAMPLE, tmp_path / "one", profile)
@@ -41,33 +50,21 @@ def test_an_error_in_the_pdf_process_is_raised_here_and_nothing_is_written(profi
     def broken(document, profile):
         raise RuntimeError("no usable font installed for [fonts.fangsong]")
     monkeypatch.setattr(render_pdf, "typeset_pdf", broken)  # the forked child inherits the patch
-    with pytest.raises(RuntimeError, match=r"no usable font installed for \[fonts.fangsong\]"):
-        with PdfProcess(profile) as pdf_process:
-            convert_file(SAMPLE, tmp_path, profile, pdf_process=pdf_process)
-    assert list(tmp_path.iterdir()) == []
-    assert no_child_left()
+    fails_and_writes_nothing(profile, tmp_path, RuntimeError, r"no usable font installed for \[fonts.fangsong\]")
 
 
 def test_a_pdf_process_that_dies_is_named_and_nothing_is_written(profile, tmp_path, monkeypatch):
     def killed(document, profile):
         os.kill(os.getpid(), signal.SIGKILL)
     monkeypatch.setattr(render_pdf, "typeset_pdf", killed)
-    with pytest.raises(ConvertError, match="the PDF writer process was stopped by signal 9"):
-        with PdfProcess(profile) as pdf_process:
-            convert_file(SAMPLE, tmp_path, profile, pdf_process=pdf_process)
-    assert list(tmp_path.iterdir()) == []
-    assert no_child_left()
+    fails_and_writes_nothing(profile, tmp_path, ConvertError, "the PDF writer process was stopped by signal 9")
 
 
 def test_a_docx_error_stops_the_pdf_process(profile, tmp_path, monkeypatch):
     def broken(document, profile):
         raise ValueError("docx broke")
     monkeypatch.setattr(render_docx, "render_docx", broken)
-    with pytest.raises(ValueError, match="docx broke"):
-        with PdfProcess(profile) as pdf_process:
-            convert_file(SAMPLE, tmp_path, profile, pdf_process=pdf_process)
-    assert list(tmp_path.iterdir()) == []
-    assert no_child_left()
+    fails_and_writes_nothing(profile, tmp_path, ValueError, "docx broke")
 
 
 @pytest.mark.parametrize("args", [["--format", "pdf"], ["--format", "docx"], ["--no-report", "--format", "pdf"]])
@@ -236,8 +233,4 @@ def test_an_exception_that_cannot_travel_keeps_its_words(profile, tmp_path, monk
     def broken(document, profile):
         raise _FontBroke("simfang.ttf", "bad glyf table")
     monkeypatch.setattr(render_pdf, "typeset_pdf", broken)
-    with pytest.raises(RuntimeError, match="simfang.ttf: bad glyf table"):
-        with PdfProcess(profile) as pdf_process:
-            convert_file(SAMPLE, tmp_path, profile, pdf_process=pdf_process)
-    assert list(tmp_path.iterdir()) == []
-    assert no_child_left()
+    fails_and_writes_nothing(profile, tmp_path, RuntimeError, "simfang.ttf: bad glyf table")
