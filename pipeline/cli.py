@@ -104,9 +104,10 @@ def _main(argv: list[str] | None) -> int:
     except ProfileError as e:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_USAGE
-    # One file to both formats: its PDF process starts now, before the reading stages load
-    # (the promotion rules among them), so that it loads reportlab and the fonts meanwhile.
-    one_cold_file = args.command == "convert" and len(args.files) == 1 and {"docx", "pdf"} <= set(_formats(args))
+    # One file with a PDF: its PDF process starts now, before the reading stages load (the
+    # promotion rules among them), so that it loads reportlab and the fonts meanwhile.
+    one_cold_file = (args.command == "convert" and len(args.files) == 1
+                     and bool({"pdf", "booklet.pdf", "2up.pdf"} & set(_formats(args))))
     with (PdfProcess.start(profile) if one_cold_file else None) or contextlib.nullcontext() as pdf_process:
         from .strip import RulesError, load_rules
         try:

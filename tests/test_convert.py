@@ -67,13 +67,34 @@ def test_a_docx_error_stops_the_pdf_process(profile, tmp_path, monkeypatch):
     fails_and_writes_nothing(profile, tmp_path, ValueError, "docx broke")
 
 
-@pytest.mark.parametrize("args", [["--format", "pdf"], ["--format", "docx"], ["--no-report", "--format", "pdf"]])
-def test_without_both_formats_nothing_is_forked(tmp_path, monkeypatch, args):
+def test_without_a_pdf_nothing_is_forked(tmp_path, monkeypatch):
     def no_fork():
-        raise AssertionError("forked for one format")
+        raise AssertionError("forked for a Word file alone")
     monkeypatch.setattr(convert.os, "fork", no_fork)
-    assert cli.main(["convert", str(SAMPLE), "-o", str(tmp_path), *args]) == 0
-    assert len(list(tmp_path.iterdir())) == 2 - ("--no-report" in args)
+    assert cli.main(["convert", str(SAMPLE), "-o", str(tmp_path), "--format", "docx"]) == 0
+    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".docx", ".txt"]
+
+
+@pytest.mark.parametrize("args", [["--format", "pdf"], ["--format", "pdf", "--no-report"],
+                                  ["--format", "docx", "--booklet"]])
+def test_a_pdf_alone_is_typeset_by_the_pdf_process_too(tmp_path, monkeypatch, args):
+    """The speech is read here while the PDF process loads reportlab and the fonts."""
+    forks = []
+    real_fork = os.fork
+
+    def counted_fork():
+        forks.append(1)
+        return real_fork()
+    monkeypatch.setattr(convert.os, "fork", counted_fork)
+    (tmp_path / "forked").mkdir()
+    (tmp_path / "here").mkdir()
+    assert cli.main(["convert", str(SAMPLE), "-o", str(tmp_path / "forked"), *args]) == 0
+    assert forks == [1]
+    assert no_child_left()
+    monkeypatch.setattr(convert.PdfProcess, "start", classmethod(lambda cls, profile: None))
+    assert cli.main(["convert", str(SAMPLE), "-o", str(tmp_path / "here"), *args]) == 0
+    for made in (tmp_path / "here").iterdir():
+        assert (tmp_path / "forked" / made.name).read_bytes() == made.read_bytes(), made.name
 
 
 def test_two_files_are_converted_in_one_process(tmp_path, monkeypatch):
