@@ -12,7 +12,7 @@ import os
 import signal
 import sys
 import threading
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, as_completed, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,8 +80,9 @@ def _convert_one(source: str) -> Outcome:
 
 def build(indir: Path, outdir: Path, profile_path: Path | str, rules: tuple[str, ...] = (),
           formats=("docx", "pdf", "report.txt"),
-          encoding: str | None = None, jobs: int | None = None, force: bool = False, log=sys.stderr) -> Summary:
-    """Convert every stale *.txt of `indir` into `outdir`."""
+          encoding: str | None = None, jobs: int | None = None, force: bool = False, log=None) -> Summary:
+    """Convert every stale *.txt of `indir` into `outdir`; progress goes to `log` (stderr)."""
+    log = sys.stderr if log is None else log
     sources = sorted(p for p in Path(indir).glob("*.txt"))
     dependencies = [*load_profile(profile_path).sources, *map(Path, rules), *PACKAGE.rglob("*.py"),
                     *PACKAGE.rglob("*.toml")]
@@ -98,22 +99,20 @@ def build(indir: Path, outdir: Path, profile_path: Path | str, rules: tuple[str,
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
     bar = _progress(len(todo), log)
     # Ctrl-C reaches the whole process group. Workers ignore it (_init): left to it, each would
-    # print a KeyboardInterrupt traceback. While they are forked, a Ctrl-C is held back (they
-    # inherit the holding handler, not the default one) and delivered here once they run. This
-    # process then starts no further speech, lets the ones in progress finish and reports them
-    # (each output is written atomically: whole or not at all), and raises KeyboardInterrupt.
+    # print a KeyboardInterrupt traceback. Here it only sets a flag, checked between whole
+    # files: raised asynchronously, it could cut a progress line in two or lose the report of a
+    # file already written. Once it is set, no further speech starts; the ones in progress
+    # finish and are reported (each output is written atomically: whole or not at all), then
+    # KeyboardInterrupt is raised for the CLI to report.
     pool = None
-    held: list[int] = []
-    previous = _set_sigint(lambda signum, frame: held.append(signum))
+    interrupted: list[int] = []
+    previous = _set_sigint(lambda signum, frame: interrupted.append(signum))
     try:
         pool = ProcessPoolExecutor(jobs, initializer=_init,
                                    initargs=(str(profile_path), tuple(rules), str(outdir), tuple(formats), encoding))
         futures = {pool.submit(_convert_one, str(s)): s for s in todo}  # the workers are forked here
-        _set_sigint(previous)
-        running = set(futures)
 
         def record(future) -> None:
-            running.discard(future)
             try:
                 outcome = future.result()
             except BrokenProcessPool:  # a worker was killed (the OOM killer, kill -9): the pool is gone
@@ -122,17 +121,18 @@ def build(indir: Path, outdir: Path, profile_path: Path | str, rules: tuple[str,
             (summary.failed if outcome.error else summary.converted).append(outcome)
             bar(outcome)
 
-        try:
-            if held:
-                signal.raise_signal(signal.SIGINT)  # to the handler there was before
-            for future in as_completed(futures):
+        running = set(futures)
+        while running and not interrupted:
+            # a timeout, so that a Ctrl-C is seen even while a long speech is converted
+            finished, running = wait(running, timeout=0.1, return_when=FIRST_COMPLETED)
+            for future in sorted(finished, key=futures.get):
                 record(future)
-        except KeyboardInterrupt:
+        if interrupted:
             for future in running:
                 future.cancel()  # those not yet started
             for future in as_completed([f for f in running if not f.cancelled()]):
                 record(future)  # finished, so reported
-            raise
+            raise KeyboardInterrupt
     finally:
         _set_sigint(previous)
         if pool is not None:

@@ -602,6 +602,39 @@ def test_sigint_during_a_build(tmp_path, whom):
         os.killpg(proc.pid, 0)
 
 
+class SigintOnFirstLine(io.StringIO):
+    """A log that sends this process a SIGINT as the first progress line is written, so that the
+    handler runs in the middle of reporting a file (a KeyboardInterrupt raised there once lost
+    the file's line, or cut it from its newline)."""
+
+    def write(self, text):
+        if text.startswith("[") and "[" not in self.getvalue():
+            os.kill(os.getpid(), signal.SIGINT)
+        return super().write(text)
+
+
+def test_a_ctrl_c_while_a_line_is_written_leaves_whole_lines(tmp_path, monkeypatch):
+    """A Ctrl-C lands while build writes a progress line (as it once did in CI): the line is still
+    whole, and every file whose outputs exist is reported, before the one interrupted line."""
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    out.mkdir()
+    for i in range(8):
+        shutil.copy(SAMPLE, inputs / f"s{i}.txt")
+    log = SigintOnFirstLine()
+    monkeypatch.setattr(sys, "stderr", log)
+    before = signal.getsignal(signal.SIGINT)
+    assert cli.main(["build", str(inputs), "-o", str(out), "-j", "2"]) == 130
+    assert signal.getsignal(signal.SIGINT) is before
+    lines = log.getvalue().splitlines()
+    assert lines[-1] == INTERRUPTED
+    done = sorted(re.fullmatch(rf"\[\d+/8\] {re.escape(str(inputs))}/(s\d)\.txt: ok( \(\d+ warnings\))?", line)[1]
+                  for line in lines[:-1])
+    assert 1 <= len(done) < 8
+    assert sorted({p.name.split(".")[0] for p in out.iterdir()}) == done
+    check_outputs(out)
+
+
 def children(pid: int) -> list[int]:
     kids = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
