@@ -1,5 +1,8 @@
 import sys
 
-from .cli import main
+from .cli import EXIT_INTERRUPTED, exit_as_interrupted, main
 
-sys.exit(main())
+code = main()
+if code == EXIT_INTERRUPTED:
+    exit_as_interrupted()
+sys.exit(code)

@@ -1,29 +1,48 @@
 """Command line: `python -m pipeline inspect FILE` and `python -m pipeline convert FILE... -o DIR`.
 
 Exit status: 0 all files done, 1 some file failed (the others are still done),
-2 usage error, 130 interrupted. Every failure is one line on stderr naming the file and the
-problem; `--debug` shows the traceback too.
+2 usage error, 130 interrupted (`python -m pipeline` then ends by SIGINT, which a shell
+shows as 130: see exit_as_interrupted). Every failure is one line on stderr naming the
+file and the problem; `--debug` shows the traceback too.
 """
 from __future__ import annotations
 
 import argparse
 import contextlib
 import json
+import os
+import signal
 import sys
 import traceback
 from pathlib import Path
+from typing import NoReturn
 
 from . import __version__
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130  # 130: the shell's convention for Ctrl-C
 INTERRUPTED = "interrupted: the files converted so far are complete; nothing half-written was left"
 
+
+def exit_as_interrupted() -> NoReturn:
+    """End this process by SIGINT, as Python does with a Ctrl-C it does not catch. A shell (or
+    make) that runs us then sees that we were interrupted, not merely that we failed, and stops
+    too: `for f in *.txt; do python -m pipeline convert "$f" …; done` must not go on to the next
+    file after a Ctrl-C. The shell shows the status as 130."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    os.kill(os.getpid(), signal.SIGINT)
+    sys.exit(EXIT_INTERRUPTED)  # not reached
+
+
 try:  # the imports take a twentieth of a second: a Ctrl-C then is one line too, not a traceback
     from .convert import ConvertError, PdfProcess, add_font_warnings, convert_file, one_line, read_file
     from .profile import DEFAULT_PROFILE, ProfileError, builtin_profiles, load_profile
 except KeyboardInterrupt:
     print(INTERRUPTED, file=sys.stderr)
-    sys.exit(EXIT_INTERRUPTED)
+    exit_as_interrupted()
 
 
 def _parser() -> argparse.ArgumentParser:
