@@ -6,6 +6,7 @@ destroys the previous good one.
 """
 from __future__ import annotations
 
+import contextlib
 import errno
 import gc
 import os
@@ -98,12 +99,33 @@ def render(document: Document, profile: Profile, fmt: str) -> bytes:
 
 def write_atomically(path: Path, data: bytes) -> None:
     """Write `path` whole or not at all: a temporary file beside it, renamed into place."""
-    tmp = _write_temporary(path, data)
+    with ctrl_c_deferred():
+        tmp = _write_temporary(path, data)
+        try:
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+
+
+@contextlib.contextmanager
+def ctrl_c_deferred():
+    """Take a Ctrl-C that comes inside only once the block is done. Files are written there:
+    raised at any point (as KeyboardInterrupt is), it could leave a temporary file that nothing
+    knows of, or some of a speech's outputs renamed into place and not the others. The block
+    is short (a few writes and renames); the handler there was before then gets the signal."""
+    if threading.current_thread() is not threading.main_thread() or \
+            signal.getsignal(signal.SIGINT) in (signal.SIG_IGN, None):  # nothing to defer
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
     try:
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        signal.raise_signal(signal.SIGINT)
 
 
 def _write_temporary(path: Path, data: bytes) -> Path:
@@ -324,22 +346,24 @@ def convert_file(path: Path, outdir: Path, profile: Profile, formats=("docx", "p
         rendered["report.txt"] = speech_report(document, profile.name, facts).encode("utf-8")
     # Two phases: every output to a temporary file first, then the renames. A full disk or
     # any other write error thus leaves none of this speech's new outputs, and its old ones intact.
+    # A Ctrl-C meanwhile is taken once they are all in place (ctrl_c_deferred).
     pending: dict[Path, Path] = {}
-    try:
-        for fmt, data in rendered.items():
-            out = outdir / f"{Path(path).stem}.{fmt}"
-            try:
-                pending[out] = _write_temporary(out, data)
-            except OSError as e:
-                raise ConvertError(f"cannot write {out}: {e.strerror or e}") from None
-        for out in list(pending):
-            try:
-                os.replace(pending[out], out)
-            except OSError as e:
-                raise ConvertError(f"cannot write {out}: {e.strerror or e}") from None
-            del pending[out]
-            result.outputs.append(out)
-    finally:
-        for tmp in pending.values():  # not renamed: a failure or an interrupt
-            tmp.unlink(missing_ok=True)
+    with ctrl_c_deferred():
+        try:
+            for fmt, data in rendered.items():
+                out = outdir / f"{Path(path).stem}.{fmt}"
+                try:
+                    pending[out] = _write_temporary(out, data)
+                except OSError as e:
+                    raise ConvertError(f"cannot write {out}: {e.strerror or e}") from None
+            for out in list(pending):
+                try:
+                    os.replace(pending[out], out)
+                except OSError as e:
+                    raise ConvertError(f"cannot write {out}: {e.strerror or e}") from None
+                del pending[out]
+                result.outputs.append(out)
+        finally:
+            for tmp in pending.values():  # not renamed: a write error
+                tmp.unlink(missing_ok=True)
     return result

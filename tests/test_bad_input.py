@@ -580,6 +580,30 @@ def build_under_way(tmp_path, then: str = "", **popen):
     return inputs, out, proc
 
 
+def test_a_ctrl_c_while_the_outputs_are_written_is_taken_after_them(tmp_path, monkeypatch, capsys):
+    """The SIGINT comes as the first output is synced to disk: all three outputs are written
+    (none half, no temporary file), then the convert ends as interrupted."""
+    out = tmp_path / "out"
+    out.mkdir()
+    real, signalled = os.fsync, []
+
+    def fsync_and_ctrl_c(fd):
+        if not signalled:
+            signalled.append(fd)
+            os.kill(os.getpid(), signal.SIGINT)
+        return real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync_and_ctrl_c)
+    before = signal.getsignal(signal.SIGINT)
+    assert cli.main(["convert", str(SAMPLE), "-o", str(out)]) == 130
+    assert signal.getsignal(signal.SIGINT) is before
+    assert signalled
+    assert capsys.readouterr().err.splitlines()[-1] == INTERRUPTED
+    assert part_files(out) == []
+    assert outputs_of(out, SAMPLE.stem) == sorted(f"{SAMPLE.stem}.{x}" for x in ("docx", "pdf", "report.txt"))
+    check_outputs(out)
+
+
 @pytest.mark.parametrize("whom", ["group", "main"], ids=["Ctrl-C (process group)", "kill -INT (main process)"])
 def test_sigint_during_a_build(tmp_path, whom):
     """30 speeches on 2 workers, SIGINT once the first outputs appear: exit 130, one line, no traceback
