@@ -749,7 +749,9 @@ def test_an_interrupted_make_keeps_the_outputs_written(tmp_path):
         time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGINT)
     log = proc.communicate(timeout=30)[0]
-    assert "Interrupt" in log and "Deleting file" not in log, log
+    # make stopped (under load, GNU make 4.3 sometimes says "wait: No child processes" instead of
+    # "Interrupt"), and deleted nothing
+    assert proc.returncode != 0 and "Deleting file" not in log, log
     assert all(p.exists() for p in outputs), log
     assert len(check_outputs(tmp_path / "outputs")) == 2
 
