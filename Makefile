@@ -72,6 +72,11 @@ clean:
 	find outputs -mindepth 1 ! -name .gitkeep -delete
 
 # make bench     time 200 generated speeches against LibreOffice and pandoc: bench/results.md
-.PHONY: bench
+.PHONY: bench profile
 bench: $(STAMP)
 	$(PY) bench/run.py
+
+# pyinstrument is for this target only, not a dependency of the tool
+profile: $(STAMP)
+	$(PY) -c "import pyinstrument" 2>/dev/null || $(PY) -m pip install -q pyinstrument
+	$(PY) bench/profile.py
