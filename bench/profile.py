@@ -45,7 +45,7 @@ def main() -> None:
         profiler.start()
         from pipeline.convert import convert_file
         from pipeline.profile import DEFAULT_PROFILE, load_profile
-        from pipeline.strip import load_rules
+        from pipeline.read import load_rules
         profile = load_profile(str(DEFAULT_PROFILE))
         convert_file(SAMPLE, Path(out), profile, rules=load_rules(()))
         profiler.stop()

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .convert import convert_file, one_line
 from .profile import load_profile
-from .strip import load_rules
+from .read import load_rules
 
 PACKAGE = Path(__file__).parent
 

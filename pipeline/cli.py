@@ -128,7 +128,7 @@ def _main(argv: list[str] | None) -> int:
     one_cold_file = (args.command == "convert" and len(args.files) == 1
                      and bool({"pdf", "booklet.pdf", "2up.pdf"} & set(_formats(args))))
     with (PdfProcess.start(profile) if one_cold_file else None) or contextlib.nullcontext() as pdf_process:
-        from .strip import RulesError, load_rules
+        from .read import RulesError, load_rules
         try:
             rules = load_rules(tuple(args.rules))
         except RulesError as e:

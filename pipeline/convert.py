@@ -21,7 +21,7 @@ from pathlib import Path
 from .model import Document, TypesetPdf
 from .profile import Profile
 
-# strip.Rules appears in annotations only (strings here): the reading stages are imported
+# read.Rules appears in annotations only (strings here): the reading stages are imported
 # when a speech is read, after a PdfProcess has forked (typing's TYPE_CHECKING would cost 4 ms).
 
 # A speech is tens of KB. 1 MB (about 330,000 characters, some 800 pages) converts in
@@ -50,7 +50,7 @@ class ConvertResult:
         return self.document.warnings
 
 
-def read_file(path: Path, encoding: str | None = None, rules: strip.Rules | None = None) -> Document:
+def read_file(path: Path, encoding: str | None = None, rules: Rules | None = None) -> Document:  # noqa: F821
     """Read one speech file through the reading stages; file problems become a ConvertError."""
     path = Path(path)
     try:
@@ -304,7 +304,7 @@ def _read_all(fd: int) -> bytes:
 
 
 def convert_file(path: Path, outdir: Path, profile: Profile, formats=("docx", "pdf", "report.txt"),
-                 encoding: str | None = None, rules: strip.Rules | None = None,
+                 encoding: str | None = None, rules: Rules | None = None,  # noqa: F821
                  pdf_process: PdfProcess | None = None) -> ConvertResult:
     """Read one speech and write OUTDIR/NAME.<format> for each of `formats` (see OUTPUTS).
     pdf_process: a PdfProcess started for this speech, which typesets the PDF (while the DOCX

@@ -38,7 +38,7 @@ from pypdf import PdfReader, PdfWriter
 from conftest import ROOT, SAMPLE
 from pipeline import cli
 from pipeline.convert import MAX_INPUT_BYTES, ConvertError, convert_file
-from pipeline.decode import DecodeError
+from pipeline.read.decode import DecodeError
 from pipeline.read import NoSpeechError
 from validity import check_docx, check_outputs, check_pdf, part_files
 

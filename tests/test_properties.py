@@ -4,7 +4,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.decode import DecodeError
+from pipeline.read.decode import DecodeError
 from pipeline.read import NoSpeechError, read_speech
 
 

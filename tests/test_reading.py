@@ -5,11 +5,12 @@ import codecs
 
 import pytest
 
-from pipeline.clean import Line, clean_lines, fix_punctuation, join_wrapped, wrap_width
-from pipeline.decode import DecodeError, decode
+from pipeline.read.clean import Line, clean_lines, fix_punctuation
+from pipeline.read.unwrap import join_wrapped, wrap_width
+from pipeline.read.decode import DecodeError, decode
 from pipeline.read import NoSpeechError, read_speech
-from pipeline.strip import judge, load_rules, strip_lines
-from pipeline.structure import build_blocks, lead_of
+from pipeline.read.strip import judge, load_rules, strip_lines
+from pipeline.read.structure import build_blocks, lead_of
 
 SPEECH = "在全市安全生产工作会议上的讲话\n（2024年3月12日）\n同志们：\n今天，我们召开全市安全生产工作会议。\n一、清醒认识形势\n一要抓好危险化学品安全。全面排查风险。\n"
 

@@ -21,12 +21,13 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from .clean import Line, Wrap, wrap_width
-from .model import Removal
+from .clean import Line
+from .unwrap import Wrap, wrap_width
+from ..model import Removal
 from .patterns import (COMPLETE_TITLE, DATE, TITLE_WORDS, heading_level, is_byline, is_salutation, is_sentence,
                        is_subtitle, looks_like_title_line)
 
-DEFAULT_RULES = Path(__file__).parent / "data" / "promo_rules.toml"
+DEFAULT_RULES = Path(__file__).parent.parent / "data" / "promo_rules.toml"
 SEARCH_TITLE_WITHIN = 60  # lines: a title further down is not the start of the speech
 
 

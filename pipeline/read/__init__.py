@@ -1,11 +1,14 @@
-"""The reading stages in order: bytes → decode → clean → strip → join wraps → structure → Document.
+"""The reading stages in order: bytes → decode → clean → strip → unwrap → structure → Document.
 
 A pure function of its inputs; the CLI and `convert` call it with a file's bytes.
 """
 from __future__ import annotations
 
-from . import clean, decode, strip, structure
-from .model import Document
+from ..model import Document
+from . import clean, decode, strip, structure, unwrap
+from .strip import Rules, RulesError, load_rules
+
+__all__ = ["NoSpeechError", "Rules", "RulesError", "load_rules", "read_speech"]
 
 
 class NoSpeechError(ValueError):
@@ -13,11 +16,11 @@ class NoSpeechError(ValueError):
 
 
 def read_speech(raw: bytes, source: str = "", encoding: str | None = None,
-                rules: strip.Rules | None = None) -> Document:
+                rules: Rules | None = None) -> Document:
     decoded = decode.decode(raw, encoding)
     lines, removed = clean.clean_lines(decoded.text)
-    lines, promo, strip_warnings = strip.strip_lines(lines, rules or strip.load_rules())
-    paras = clean.join_wrapped(lines)
+    lines, promo, strip_warnings = strip.strip_lines(lines, rules or load_rules())
+    paras = unwrap.join_wrapped(lines)
     blocks, structure_warnings = structure.build_blocks(paras)
     if not blocks:
         what = "it is empty" if not decoded.text.strip() else "only promotional lines and page marks"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from .clean import Line
-from .model import Block
+from ..model import Block
 from .patterns import NUM_ZH, TITLE_WORDS, heading_level, is_byline, is_salutation, is_subtitle, looks_like_title_line
 
 MAX_TITLE_LINES = 3

@@ -1,25 +1,19 @@
-"""Stage 2, clean: raw text to tidy lines, and hard-wrapped lines back to paragraphs.
+"""Stage 2, clean: raw text to tidy lines.
 
-Two pure functions, run on either side of `strip` (a watermark line inside a
-hard-wrapped paragraph must be removed before the paragraph is joined):
-
-- `clean_lines(text)`: line endings, indentation and trailing space, page marks
-  and running headers (recorded as removed), ASCII punctuation between Chinese
-  characters made full-width. Nothing else is rewritten.
-- `join_wrapped(lines)`: lines that a PDF copy broke at a fixed width joined back
-  into one paragraph each, without inserting spaces.
+`clean_lines(text)`: line endings, indentation and trailing space, page marks and
+running headers (recorded as removed), ASCII punctuation between Chinese characters
+made full-width. Nothing else is rewritten. Joining hard-wrapped lines back into
+paragraphs is `unwrap`'s job, after `strip`.
 """
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from .model import Removal
-from .patterns import CJK, COMPLETE_TITLE, TITLE_WORDS, heading_level, is_byline, is_salutation, is_sentence, is_subtitle
+from ..model import Removal
+from .patterns import CJK, TITLE_WORDS, is_byline, is_salutation, is_sentence, is_subtitle
 
 CLOSING_MARKS = "，。、；：？！”’）》〉」』】…—,.;:?!)"  # may not start a line (GB/T 15834)
 INDENT = " \t\u3000\u00a0\u2002\u2003"  # what a paragraph's indentation is made of
@@ -185,136 +179,3 @@ def _drop_running_headers(lines: list[Line], removed: list[Removal]) -> tuple[li
         broke = False
     removed.sort(key=lambda r: r.line)
     return out, removed
-
-
-# --- hard wraps -------------------------------------------------------------
-
-@lru_cache(maxsize=4096)  # wrap_width measures each line a dozen ways
-def cells(text: str) -> int:
-    """Display width: two cells for a wide (Chinese) character, one for a narrow one.
-    Quotes, × and … count as wide, as Chinese fonts set them."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text)
-
-
-@lru_cache(maxsize=4096)
-def narrow_cells(text: str) -> int:
-    """Display width counting quotes, × and … narrow, as a Western font (or wcwidth) does."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-_FIRST_TOKEN = re.compile(r"[!-~]+|.")  # a run of ASCII that a wrapper never splits, or one character
-
-
-@dataclass(frozen=True)
-class Wrap:
-    """How a PDF copy wrapped its lines: at `width`, counted by `measure`.
-
-    Some copies count characters (28 a line, digits included), others display cells
-    (a digit is half a Chinese character); `unit` is one character in that measure.
-    Whether a copy counted “” as wide or narrow cannot be known, so a line's length
-    is a range from `low` (narrow) to `measure` (wide).
-    """
-    width: int
-    measure: Callable[[str], int]
-    unit: int
-    low: Callable[[str], int] = len
-
-    def is_full(self, text: str, slack: int = 1, indented: bool = False) -> bool:
-        """As long as a wrapped line, within `slack` characters; an indented line may have
-        had its two characters of indentation counted in the width."""
-        extras = (0, 2 * self.unit) if indented else (0,)
-        return any(self.low(text) + e - slack * self.unit <= self.width <= self.measure(text) + e + slack * self.unit
-                   for e in extras)
-
-    def is_short(self, text: str, by: int = 3) -> bool:
-        """Clearly shorter than a wrapped line, however its quotes were counted."""
-        return self.measure(text) <= self.width - by * self.unit
-
-    def broke(self, text: str, indented: bool, following: str) -> bool:
-        """Whether the page edge broke the line `text`: the first token of `following`
-        would not have fitted after it. A line longer than the page was never wrapped."""
-        if self.low(text) > self.width + 2 * self.unit:
-            return False
-        room = self.width - (2 * self.unit if indented else 0)  # an indented first line holds less
-        token = _FIRST_TOKEN.match(following)
-        needed = self.measure(text) + self.measure(token.group(0) if token else "")
-        if needed > room:
-            return True
-        # One unit of slack, for wrappers that carry a character down rather than start a line
-        # with a closing mark; but a full stop one unit short of the edge ends its paragraph.
-        return needed > room - self.unit and not (is_sentence(text) and following[1:2] not in CLOSING_MARKS)
-
-
-def wrap_width(lines: list[Line]) -> Wrap | None:
-    """How the text was hard-wrapped, or None when it was not.
-
-    Wrapped text has many lines of (nearly) the same length, the width of the page it
-    was copied from; natural paragraphs vary widely in length. Indented lines are left
-    out: they open paragraphs and are shorter by their stripped indentation. Both
-    measures are tried, and the one under which more lines agree wins.
-    """
-    texts = [l.text for l in lines if len(l.text) >= 10 and not l.indented]
-    indented = [l.text for l in lines if len(l.text) >= 10 and l.indented]
-    every = texts + indented
-    if len(every) < 6:
-        return None
-    best = None
-    # Indented lines open paragraphs: a copy counted their indentation in the width, or not.
-    for measure, low, unit in ((len, len, 1), (cells, narrow_cells, 2)):
-        for indent in (None, 0, 2 * unit):  # None: leave indented lines out
-            sample = [(t, 0) for t in texts] + ([] if indent is None else [(t, indent) for t in indented])
-            if len(sample) < 6:
-                continue
-            lengths = [measure(t) + e for t, e in sample]
-            width, _ = Counter(lengths).most_common(1)[0]
-            # A line agrees with the width however its quotes were counted (wide or narrow).
-            near = sum(1 for (t, e), n in zip(sample, lengths)
-                       if abs(n - width) <= unit or abs(low(t) + e - width) <= unit)
-            longer = sum(1 for t in every if low(t) > width + 2 * unit)
-            # Many lines end at the page edge, and hardly any line, indented or not, runs past it.
-            if (near >= max(4, 0.25 * len(sample)) and longer <= max(2, 0.15 * len(every))
-                    and 12 * unit <= width <= 80 * unit and (best is None or near > best[0])):
-                best = (near, Wrap(width, measure, unit, low))
-    return best[1] if best else None
-
-
-def join_wrapped(lines: list[Line]) -> list[Line]:
-    """Join lines that continue the line before them into paragraphs; other lines pass through.
-
-    Punctuation is fixed again on a joined paragraph: a comma or bracket at a line
-    break only now has its Chinese neighbours on both sides.
-    """
-    wrap = wrap_width(lines)
-    uses_indent = sum(l.indented for l in lines) >= 2
-    out: list[Line] = []
-    last = None  # the last physical line joined into out[-1]
-    for line in lines:
-        if out and _continues(last, line, wrap, uses_indent, out[-1]):
-            out[-1] = replace(out[-1], text=fix_punctuation(out[-1].text + line.text))
-        else:
-            out.append(line)
-        last = line
-    return out
-
-
-def _continues(last: Line, line: Line, wrap: Wrap | None, uses_indent: bool, prev: Line) -> bool:
-    """Whether `line` continues the paragraph `prev`, whose last physical line was `last`."""
-    if uses_indent and line.indented:
-        return False
-    if is_salutation(line.text) or is_subtitle(line.text):
-        return False
-    # Front matter is complete on its line: nothing continues a subtitle or a whole title.
-    if is_subtitle(prev.text) or COMPLETE_TITLE.search(prev.text) or is_byline(prev.text) and prev is last:
-        return False
-    # After a full stop, an enumerated line opens a paragraph, unless the file marks
-    # paragraph starts by indentation and this one is not indented (a wrapped "2.…。")
-    if is_sentence(prev.text) and heading_level(line.text) is not None and (
-            not uses_indent or "。" not in line.text):
-        return False
-    if wrap is None:
-        # Not hard-wrapped, but a page break can still cut a paragraph mid-sentence.
-        return (line.after_break and len(last.text) >= 20 and not is_sentence(last.text)
-                and heading_level(last.text) is None and not last.text.endswith(("：", ":")))
-    if line.blank_before and not (line.after_break or line.after_removed):
-        return False
-    return wrap.broke(last.text, last.indented and prev is last, line.text)
