@@ -103,6 +103,18 @@ def test_decode_refuses_binary(raw, what):
     ("×个党支部", "×个党支部"),
     ("（三)持续用力", "（三）持续用力"),
     ("各县(市、区）开展", "各县（市、区）开展"),
+    # next to one Chinese character or full-width mark, whatever is on the other side
+    ("9月27日,12月3日", "9月27日，12月3日"),
+    ("会;2个月前", "会；2个月前"),
+    ("不高,GDP", "不高，GDP"),
+    ("）,开门", "），开门"),
+    ("(1)言会", "（1）言会"),
+    ("(GDP)增长", "（GDP）增长"),
+    ("同志们 :", "同志们："),
+    # between two digits they stay
+    ("1,000元", "1,000元"),
+    ("上午10:30召开", "上午10:30召开"),
+    ("第1,2条", "第1,2条"),
 ])
 def test_fix_punctuation(raw, fixed):
     assert fix_punctuation(raw) == fixed
@@ -248,6 +260,13 @@ def test_structure_front_matter_headings_and_leads():
     assert warnings == []
 
 
+def test_a_heading_may_end_in_a_full_stop_but_holds_one_sentence():
+    blocks, _ = build_blocks(_lines("（一）作风建设关系党心民心", "（二）作风问题具有顽固性", "（三）作风建设永远在路上。",
+                                    "（四）强化监督执纪。区纪委监委要聚焦突出问题。"))
+    assert [(b.type, b.level, b.lead) for b in blocks] == [
+        ("heading", 2, None), ("heading", 2, None), ("heading", 2, None), ("paragraph", None, "（四）强化监督执纪。")]
+
+
 def test_no_title_is_a_warning():
     blocks, warnings = build_blocks(_lines("今天我们开会。", "谢谢大家！"))
     assert [b.type for b in blocks] == ["paragraph", "paragraph"]
@@ -255,6 +274,7 @@ def test_no_title_is_a_warning():
 
 
 @pytest.mark.parametrize("text,lead", [("一要加强政治建设。政治建设是根本。", "一要加强政治建设。"),
+                                       ("（1）严格落实责任。各单位要……", "（1）严格落实责任。"),
                                        ("6.5%的增长。", None), ("要一是二。", None), ("一是没有句号", None)])
 def test_lead_of(text, lead):
     assert lead_of(text) == lead

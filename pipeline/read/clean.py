@@ -8,12 +8,12 @@ paragraphs is `unwrap`'s job, after `strip`.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 from ..model import Removal
-from .patterns import CJK, TITLE_WORDS, is_byline, is_salutation, is_sentence, is_subtitle
+from .patterns import TITLE_WORDS, is_byline, is_salutation, is_sentence, is_subtitle
 
 CLOSING_MARKS = "，。、；：？！”’）》〉」』】…—,.;:?!)"  # may not start a line (GB/T 15834)
 INDENT = " \t\u3000\u00a0\u2002\u2003"  # what a paragraph's indentation is made of
@@ -44,34 +44,59 @@ PAGE_MARK = re.compile(
     rf"|(?:page|p\.)\s*{_PAGE}"
     rf"|{_N}\s*(?:/|／)\s*{_N})$", re.IGNORECASE)
 
-# ASCII punctuation with a Chinese character (or full-width mark) on its left, or,
-# for an opening bracket, on its right. Nothing else is touched.
+# ASCII punctuation next to a Chinese character or a full-width mark, on either side,
+# becomes full-width (document-model.md); between two digits it stays (1,000, 10:30).
 FULL_WIDTH = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
 _ASCII_MARKS = frozenset(FULL_WIDTH)
+_WIDE_MARKS = frozenset("‘’“”…—×·")  # set full width in Chinese text, though Unicode calls them ambiguous
 
 
-@lru_cache(maxsize=1)
-def _punctuation_patterns() -> tuple[re.Pattern, ...]:
-    """Compiled when a speech first has ASCII punctuation: their classes of Chinese characters
-    take 10 ms to compile, on every cold start, and many speeches have none."""
-    return (re.compile(rf"(?<=[{CJK}])\s*([,:;?!])(?=\s*(?:[{CJK}]|$))"),  # after a Chinese character
-            re.compile(rf"^\(([0-9０-９]{{1,3}})\)(?=[{CJK}])"),  # an enumerator opening Chinese text
-            re.compile(rf"\(([^()]*[{CJK}][^()]*)\)"),  # a pair enclosing Chinese text
-            re.compile(rf"(?<=[{CJK}])[()](?=[{CJK}])"))  # a lone bracket between Chinese characters
+def _chinese(ch: str) -> bool:
+    """A Chinese character or a full-width mark: what makes a neighbouring ASCII mark Chinese punctuation."""
+    return ch in _WIDE_MARKS or (ch > "⹿" and unicodedata.east_asian_width(ch) in "WF" and not ch.isalnum()
+                                 or "㐀" <= ch <= "鿿" or "豈" <= ch <= "﫿" or ch >= "𠀀")
+
+
+def _neighbours(text: str, i: int, j: int) -> tuple[str, str]:
+    """The characters left of text[i] and right of text[j], spaces skipped."""
+    k, m = i - 1, j + 1
+    while k >= 0 and text[k] in " \t":
+        k -= 1
+    while m < len(text) and text[m] in " \t":
+        m += 1
+    return (text[k] if k >= 0 else ""), (text[m] if m < len(text) else "")
 
 
 def fix_punctuation(text: str) -> str:
-    """ASCII , : ; ? ! ( ) between Chinese characters made full-width (document-model.md)."""
+    """ASCII , : ; ? ! ( ) next to Chinese text made full-width (document-model.md): a bracket
+    pair together, when either bracket has a Chinese neighbour or it encloses Chinese text."""
     if _ASCII_MARKS.isdisjoint(text):
         return text
-    after_cjk, enumerator, pair, lone = _punctuation_patterns()
-    text = after_cjk.sub(lambda m: FULL_WIDTH[m.group(1)], text)
-    # An enumerator in brackets opening Chinese text is a heading's or lead's: (1)强化 → （1）强化
-    text = enumerator.sub(lambda m: "（" + m.group(1) + "）", text)
-    # A bracket pair is made full-width when it encloses Chinese text: (一), (2024年3月12日)
-    text = pair.sub(lambda m: "（" + m.group(1) + "）", text)
-    # A lone bracket between Chinese characters: （三)持续, 各县(市、区）
-    return lone.sub(lambda m: FULL_WIDTH[m.group(0)], text)
+    out = list(text)
+    stack: list[int] = []
+    pairs: dict[int, int] = {}
+    for i, ch in enumerate(text):
+        if ch == "(":
+            stack.append(i)
+        elif ch == ")" and stack:
+            pairs[stack.pop()] = i
+    closing = {j for j in pairs.values()}
+    for i, j in pairs.items():
+        (before, first), (last, after) = _neighbours(text, i, i), _neighbours(text, j, j)
+        if any(map(_chinese, (before, first, last, after))) or any(map(_chinese, text[i + 1:j])):
+            out[i], out[j] = "（", "）"
+    for i, ch in enumerate(text):
+        if ch not in _ASCII_MARKS or i in pairs or i in closing:
+            continue
+        left, right = _neighbours(text, i, i)
+        if left.isdigit() and right.isdigit() or not (_chinese(left) or _chinese(right)):
+            continue
+        out[i] = FULL_WIDTH[ch]
+        k = i - 1  # the spaces a copy left before the mark go with it: 同志们 : → 同志们：
+        while ch not in "(" and k >= 0 and out[k] in " \t":
+            out[k] = ""
+            k -= 1
+    return "".join(out)
 
 
 def clean_lines(text: str) -> tuple[list[Line], list[Removal]]:

@@ -21,7 +21,8 @@ MAX_EXCLAIMED_HEADING_CHARS = 40
 
 # Enumerators that open a paragraph with a run-in lead (document-model.md):
 # 一是/一要, 第一，, （一）…。, 1.…。
-LEAD_START = re.compile(rf"^([{NUM_ZH}]+[是要]|第[{NUM_ZH}]+[，,、]|[（(][{NUM_ZH}]+[）)]|[0-9０-９]+[.．](?![0-9]))")
+LEAD_START = re.compile(rf"^([{NUM_ZH}]+[是要]|第[{NUM_ZH}]+[，,、]|[（(][{NUM_ZH}]+[）)]|[0-9０-９]+[.．](?![0-9])"
+                        r"|[（(][0-9０-９]+[）)])")
 
 
 def build_blocks(paras: list[Line]) -> tuple[list[Block], list[str]]:
@@ -87,9 +88,10 @@ def body_block(text: str) -> Block:
 
 
 def _heading_ending(text: str) -> bool:
-    """No sentence ends inside a heading: no 。 at all, and a ！ or ？ only as its last mark
-    on a short line (一、为什么要持续抓作风建设？)."""
-    if "。" in text or re.search(r"[！？!?；;]", text[:-1]):
+    """A heading is at most one sentence: no sentence ends inside it, a 。 only as its last
+    character ((三)作风建设永远在路上。), a ！ or ？ only as its last mark on a short line
+    (一、为什么要持续抓作风建设？)."""
+    if "。" in text[:-1] or re.search(r"[！？!?；;]", text[:-1]):
         return False
     return not text.endswith(("！", "？", "!", "?")) or len(text) <= MAX_EXCLAIMED_HEADING_CHARS
 
