@@ -49,7 +49,7 @@ LONG_LINES = sorted(sorted(range(len(LINES)), key=lambda i: -len(LINES[i]))[:2])
 INTERRUPTED = "interrupted: the files converted so far are complete; nothing half-written was left"
 
 INJECTION = ('A&B公司<b>粗体</b>和</para><font name="x" color="red">字</font><a href="x">链接</a>'
-             '<img src="/etc/hostname"/>与&amp;&lt;&#20013;以及<w:t>x</w:t>]]><![CDATA[照原样打印。')
+             '<img src="/etc/hostname"/>与&amp;&lt;&#20013;<w:t>x</w:t>以及]]><![CDATA[照原样打印。')
 MARKUP_SPEECH = f"在全县工作会议上的讲话\n同志们：\n{INJECTION}\n"
 
 

@@ -9,7 +9,8 @@ from pipeline.read.clean import Line, clean_lines, fix_punctuation
 from pipeline.read.unwrap import join_wrapped, wrap_width
 from pipeline.read.decode import DecodeError, decode
 from pipeline.read import NoSpeechError, read_speech
-from pipeline.read.strip import judge, load_rules, strip_lines
+from pipeline.read.rules import judge, load_rules
+from pipeline.read.strip import strip_lines
 from pipeline.read.structure import build_blocks, lead_of
 
 SPEECH = "在全市安全生产工作会议上的讲话\n（2024年3月12日）\n同志们：\n今天，我们召开全市安全生产工作会议。\n一、清醒认识形势\n一要抓好危险化学品安全。全面排查风险。\n"
@@ -115,6 +116,8 @@ def test_decode_refuses_binary(raw, what):
     ("1,000元", "1,000元"),
     ("上午10:30召开", "上午10:30召开"),
     ("第1,2条", "第1,2条"),
+    ("××,×××名师生", "××,×××名师生"),  # × stands for a digit
+    ("刘××,同志们", "刘××，同志们"),
 ])
 def test_fix_punctuation(raw, fixed):
     assert fix_punctuation(raw) == fixed
@@ -249,7 +252,7 @@ def test_structure_front_matter_headings_and_leads():
                    "（2024年3月12日）", "同志们：", "今天开会。", "一、巩固成果", "（一）健全机制", "1.强化谋划", "（1）强化用地保障",
                    "一是健全机制。要坚持。", "第一，压实责任。要严格。", "（二）推进改革。要深化。", "2.抓好安全。全面排查。",
                    "主要表现在三个方面：一是管党治党更加深入。")
-    blocks, warnings = build_blocks(paras)
+    blocks, warnings = _structure(paras)
     got = [(b.type, b.level, b.lead) for b in blocks]
     assert blocks[0].text == "坚持农业农村优先发展 奋力谱写乡村全面振兴新篇章"
     assert got == [("title", None, None), ("subtitle", None, None), ("byline", None, None), ("byline", None, None),
@@ -260,15 +263,22 @@ def test_structure_front_matter_headings_and_leads():
     assert warnings == []
 
 
+def _structure(lines):
+    """strip (which finds the front matter) and structure, one line a paragraph."""
+    kept, _, strip_warnings = strip_lines(lines, RULES)
+    blocks, warnings = build_blocks(kept)
+    return blocks, strip_warnings + warnings
+
+
 def test_a_heading_may_end_in_a_full_stop_but_holds_one_sentence():
-    blocks, _ = build_blocks(_lines("（一）作风建设关系党心民心", "（二）作风问题具有顽固性", "（三）作风建设永远在路上。",
+    blocks, _ = _structure(_lines("（一）作风建设关系党心民心", "（二）作风问题具有顽固性", "（三）作风建设永远在路上。",
                                     "（四）强化监督执纪。区纪委监委要聚焦突出问题。"))
     assert [(b.type, b.level, b.lead) for b in blocks] == [
         ("heading", 2, None), ("heading", 2, None), ("heading", 2, None), ("paragraph", None, "（四）强化监督执纪。")]
 
 
 def test_no_title_is_a_warning():
-    blocks, warnings = build_blocks(_lines("今天我们开会。", "谢谢大家！"))
+    blocks, warnings = _structure(_lines("今天我们开会。", "谢谢大家！"))
     assert [b.type for b in blocks] == ["paragraph", "paragraph"]
     assert warnings and "no title" in warnings[0]
 

@@ -1,12 +1,13 @@
-"""The reading stages in order: bytes → decode → clean → strip → unwrap → structure → Document.
+"""The reading stages in order: bytes → decode → clean → (noise cut) → split glued lines → strip
+→ unwrap → structure → Document.
 
 A pure function of its inputs; the CLI and `convert` call it with a file's bytes.
 """
 from __future__ import annotations
 
 from ..model import Document
-from . import clean, decode, strip, structure, unwrap
-from .strip import Rules, RulesError, load_rules
+from . import clean, decode, split, strip, structure, unwrap
+from .rules import Rules, RulesError, load_rules
 
 __all__ = ["NoSpeechError", "Rules", "RulesError", "load_rules", "read_speech"]
 
@@ -19,12 +20,14 @@ def read_speech(raw: bytes, source: str = "", encoding: str | None = None,
                 rules: Rules | None = None) -> Document:
     decoded = decode.decode(raw, encoding)
     lines, removed = clean.clean_lines(decoded.text)
+    lines, noise = strip.cut_noise(lines)
+    lines = split.split_glued(lines)
     lines, promo, strip_warnings = strip.strip_lines(lines, rules or load_rules())
     paras = unwrap.join_wrapped(lines)
     blocks, structure_warnings = structure.build_blocks(paras)
     if not blocks:
         what = "it is empty" if not decoded.text.strip() else "only promotional lines and page marks"
         raise NoSpeechError(f"no speech text found: {what}")
-    removed = sorted(removed + promo, key=lambda r: r.line)
+    removed = sorted(removed + noise + promo, key=lambda r: r.line)
     return Document(blocks=blocks, source=source, encoding=decoded.encoding, removed=removed,
                     warnings=decoded.warnings + strip_warnings + structure_warnings)

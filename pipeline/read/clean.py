@@ -29,6 +29,7 @@ class Line:
     after_break: bool = False  # a removed page mark or running header stands right before it
     before_break: bool = False  # a page mark stands right after it
     after_removed: bool = False  # a removed promotion or watermark line stands right before it
+    role: str | None = None  # front matter the strip stage found: title, subtitle, byline, salutation
 
 
 # Page marks a PDF copy leaves between pages: "- 3 -", "—3—", "第 2 页 共 7 页", "Page 3 of 9", "3/9", "3".
@@ -45,7 +46,7 @@ PAGE_MARK = re.compile(
     rf"|{_N}\s*(?:/|／)\s*{_N})$", re.IGNORECASE)
 
 # ASCII punctuation next to a Chinese character or a full-width mark, on either side,
-# becomes full-width (document-model.md); between two digits it stays (1,000, 10:30).
+# becomes full-width (document-model.md); between two digits it stays (1,000, 10:30, ××,×××).
 FULL_WIDTH = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
 _ASCII_MARKS = frozenset(FULL_WIDTH)
 _WIDE_MARKS = frozenset("‘’“”…—×·")  # set full width in Chinese text, though Unicode calls them ambiguous
@@ -55,6 +56,11 @@ def _chinese(ch: str) -> bool:
     """A Chinese character or a full-width mark: what makes a neighbouring ASCII mark Chinese punctuation."""
     return ch in _WIDE_MARKS or (ch > "⹿" and unicodedata.east_asian_width(ch) in "WF" and not ch.isalnum()
                                  or "㐀" <= ch <= "鿿" or "豈" <= ch <= "﫿" or ch >= "𠀀")
+
+
+def _digit(ch: str) -> bool:
+    """A digit, or × standing for one (××,×××名师生: a thousands separator between placeholders)."""
+    return ch.isdigit() or ch == "×"
 
 
 def _neighbours(text: str, i: int, j: int) -> tuple[str, str]:
@@ -89,7 +95,7 @@ def fix_punctuation(text: str) -> str:
         if ch not in _ASCII_MARKS or i in pairs or i in closing:
             continue
         left, right = _neighbours(text, i, i)
-        if left.isdigit() and right.isdigit() or not (_chinese(left) or _chinese(right)):
+        if _digit(left) and _digit(right) or not (_chinese(left) or _chinese(right)):
             continue
         out[i] = FULL_WIDTH[ch]
         k = i - 1  # the spaces a copy left before the mark go with it: 同志们 : → 同志们：

@@ -28,9 +28,13 @@ SENTENCE_END = re.compile(r"[。！？；：!?;:…][”’」』）)]?$")
 SALUTATION = re.compile(r"^[^。！？!?]{1,80}[：:]$")
 ADDRESS_WORDS = re.compile(r"同志|各位|朋友|代表|来宾|领导|女士|先生|老师|同学|嘉宾|大家|战友|青年|委员")
 # What a long salutation is made of besides address words: 尊敬的×××书记、各位来宾，女士们：
-ADDRESS_FILLER = re.compile(r"尊敬的|亲爱的|在座的|全体|各位|们|和|及|以及|[、，,：:\s×]")
+ADDRESS_FILLER = re.compile(r"尊敬的|亲爱的|在座的|全体|各位|们|們|和|及|以及|[、，,：:\s×]")
+# A list of addressees: its first item opens with 尊敬的/各位/…, its last is people addressed.
+_ADDRESSEE_LAST = re.compile(r"(同志|朋友|来宾|嘉宾|代表|老师|同学|女士|先生|领导|战友|委员|青年|家长|校友|职工|员工|干部"
+                             r"|工作者|模范|同仁|同事|乡亲|父老|学子|各位)(们|們)?$")
+_ADDRESSEE_FIRST = re.compile(r"^(尊敬的|亲爱的|各位|在座的|全体)")
 
-SUBTITLE = re.compile(r"^(——|--|—|－－)")
+SUBTITLE = re.compile(r"^(——|--|—|－－|一一(?=在|于))")  # 一一: a dash as a copy's OCR reads it
 DATE = re.compile(r"[0-9０-９〇零一二三四五六七八九十×]{2,4}\s*年\s*[0-9０-９一二三四五六七八九十×]{1,2}\s*月"
                   r"(\s*[0-9０-９一二三四五六七八九十×]{1,3}\s*日)?"
                   r"|(?<![0-9])(19|20)[0-9]{2}\s*[.\-/／．]\s*[0-9]{1,2}\s*[.\-/／．]\s*[0-9]{1,2}(?![0-9])")
@@ -68,7 +72,12 @@ def is_salutation(text: str) -> bool:
     # A long line is a salutation only when it is addressees and little else: not
     # "下面，我代表县委向各位领导和同志们汇报三个方面的情况："
     rest = ADDRESS_FILLER.sub("", OFFICE.sub("", ADDRESS_WORDS.sub("", text)))
-    return len(rest) <= max(4, len(words) * 2)
+    if len(rest) <= max(4, len(words) * 2):
+        return True
+    # 尊敬的各位五一劳动模范、优秀工作者、亲爱的同志们：
+    items = [i for i in re.split(r"[、，,\s]+", text[:-1]) if i]
+    return (len(text) <= 60 and len(items) >= 2 and all(len(i) <= 16 for i in items)
+            and bool(_ADDRESSEE_FIRST.match(items[0])) and bool(_ADDRESSEE_LAST.search(items[-1])))
 
 
 def is_byline(text: str) -> bool:

@@ -1,131 +1,44 @@
-"""Stage 3, strip: promotional and watermark lines removed, each recorded with its reason.
+"""Stage 3, strip: promotion, site chrome and watermarks removed, each recorded with its reason.
 
-Where a line stands decides most: everything above the speech's title (or a byline
-above it) is the download site's header; after the speech's last sentence, the
-lines are its footer when promotion stands among them (closers such as a date or
-（掌声） stay), and a site's tail starts at END or 往期推荐. Inside the speech a
-line goes only on evidence that generalises: a strong signal (contact details,
-URLs, a document speaking of itself, site furniture), marketing and copyright
-vocabulary on a line that is not a sentence or prose, repetition (a watermark,
-digits and decoration aside), a short line splitting a wrapped paragraph, or
-lines glued to removed promotion. A sentence or heading removed inside the speech
-is also a warning. The signals are data (data/promo_rules.toml), extensible with a
-user's own file.
+Evidence decides, at the right grain:
+
+- Copy-protection noise and style sheets are cut out of the lines they are glued into
+  (`cut_noise`, before glued lines are split); a site's numbering glued to a title (篇1)
+  and promotion glued into a sentence (…增强。【更多公文素材，微信：…】) are cut as segments:
+  the speech around them stays.
+- Where a line stands decides most: `frontmatter.locate` finds the speech's start (its
+  title, or a byline above it); all above is the site's header, and lines there that
+  repeat the title are duplicates. After the speech's last sentence or paragraph, lines
+  are its footer when promotion stands among them (closers such as a date or （掌声）
+  stay), and a site's tail starts at END, 往期推荐 or a preview's end.
+- Site chrome by shape (chrome.py: metadata lines, time stamps, a translation, a table
+  of contents) goes wherever it stands.
+- Inside the speech a line goes only on evidence that generalises: a strong signal
+  (contact details, URLs, a document speaking of itself), marketing and copyright
+  vocabulary on a line that is neither a sentence nor prose, repetition (a watermark),
+  a short line splitting a wrapped paragraph, lines glued to removed promotion.
+  Vocabulary alone never removes prose, and a removed line that reads as speech is a
+  warning, as is a removal that takes a large share of the text.
+
+The signals are data (data/promo_rules.toml, rules.py), extensible with a user's own file.
 """
 from __future__ import annotations
 
 import re
-import tomllib
 from collections import Counter
-from dataclasses import dataclass, replace
-from functools import lru_cache
-from pathlib import Path
+from dataclasses import replace
 
-from .clean import Line
-from .unwrap import Wrap, wrap_width
 from ..model import Removal
-from .patterns import (COMPLETE_TITLE, DATE, TITLE_WORDS, heading_level, is_byline, is_salutation, is_sentence,
-                       is_subtitle, looks_like_title_line)
+from . import chrome, frontmatter, noise
+from .clean import Line
+from .frontmatter import is_prose
+from .patterns import DATE, heading_level, is_byline, is_salutation, is_sentence, is_subtitle
+from .rules import Rules, Verdict, judge
+from .unwrap import Wrap, wrap_width
 
-DEFAULT_RULES = Path(__file__).parent.parent / "data" / "promo_rules.toml"
-SEARCH_TITLE_WITHIN = 60  # lines: a title further down is not the start of the speech
-
-
-class RulesError(ValueError):
-    """A rules file that cannot be used; the message names the file and the rule."""
-
-
-@dataclass(frozen=True)
-class Signal:
-    name: str
-    pattern: re.Pattern
-    weight: int = 1
-    strong: bool = False
-    cut: bool = False  # near the end, everything from a line with this signal on is footer
-
-
-@dataclass(frozen=True)
-class Rules:
-    signals: tuple[Signal, ...]
-    marketing_threshold: int = 2
-    footer_sentence_threshold: int = 2
-    watermark_max_chars: int = 40
-    watermark_min_repeats: int = 2
-    closing: re.Pattern = re.compile(r"^谢谢大家[！!。]?$")
-
-
-@dataclass(frozen=True)
-class Verdict:
-    score: int  # summed weights of distinct hits
-    heavy: int  # the part of score from signals weighing 2 or more (copyright, banners)
-    strong: tuple[str, ...]  # names of strong signals hit
-    names: tuple[str, ...]  # names of all signals hit
-    cut: bool = False  # a signal that starts a site's tail (END, 往期推荐) was hit
-
-    @property
-    def clean(self) -> bool:
-        return self.score == 0 and not self.strong
-
-
-SETTINGS = ("marketing_threshold", "footer_sentence_threshold", "watermark_max_chars", "watermark_min_repeats",
-            "closing")
-
-
-def _read_rules(path: Path) -> dict:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as e:
-        raise RulesError(f"{path}: cannot read rules: {e.strerror}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        raise RulesError(f"{path}: not a valid TOML file: {e}") from None
-
-
-@lru_cache(maxsize=8)
-def load_rules(extra: tuple[str, ...] = ()) -> Rules:
-    """The packaged rules, plus the signals (and settings) of each user file in `extra`."""
-    signals, settings = [], {}
-    for path in (DEFAULT_RULES, *map(Path, extra)):
-        data = _read_rules(path)
-        for key in SETTINGS:
-            if key in data:
-                settings[key] = data[key]
-        for i, s in enumerate(data.get("signal", [])):
-            where = f"{path}: signal {s.get('name', i + 1)!r}"
-            try:
-                signals.append(Signal(str(s["name"]), re.compile(s["pattern"]), int(s.get("weight", 1)),
-                                      bool(s.get("strong", False)), bool(s.get("cut", False))))
-            except KeyError as e:
-                raise RulesError(f"{where}: missing key {e.args[0]!r}") from None
-            except re.error as e:
-                raise RulesError(f"{where}: bad pattern: {e}") from None
-            except (TypeError, ValueError) as e:
-                raise RulesError(f"{where}: {e}") from None
-    try:
-        settings["closing"] = re.compile(settings.get("closing", Rules.closing.pattern))
-        return Rules(tuple(signals), **settings)
-    except (re.error, TypeError) as e:
-        raise RulesError(f"rules settings: {e}") from None
-
-
-def judge(text: str, rules: Rules) -> Verdict:
-    """Score one line against the signals: each distinct word a signal finds counts its weight.
-    The line is read as it is and with its spaces removed (仅 供 学 习 is 仅供学习)."""
-    score, heavy, strong, names, cut = 0, 0, [], [], False
-    squeezed = re.sub(r"\s+", "", text)
-    spaced = squeezed != text
-    for s in rules.signals:
-        if not (s.pattern.search(text) or spaced and s.pattern.search(squeezed)):
-            continue  # most signals find nothing in most lines: no set to build
-        hits = {m.group(0) for m in s.pattern.finditer(text)}
-        if spaced:
-            hits |= {m.group(0) for m in s.pattern.finditer(squeezed)}
-        if hits:
-            names.append(s.name)
-            score += s.weight * len(hits)
-            heavy += s.weight * len(hits) if s.weight >= 2 else 0
-            strong += [s.name] if s.strong else []
-            cut = cut or s.cut
-    return Verdict(score, heavy, tuple(strong), tuple(names), cut)
+# A removal of prose this large, or this share of the text, is named in the warnings.
+LARGE_REMOVAL_CHARS = 200
+LARGE_REMOVAL_SHARE = 0.2
 
 
 def _front_matter(text: str) -> bool:
@@ -145,33 +58,152 @@ def _watermark_key(text: str) -> str:
     return key if len(key.replace("#", "")) >= 2 else text
 
 
+# --- segments ---------------------------------------------------------------------------------
+
+def _cut(lines: list[Line], spans_of) -> tuple[list[Line], list[Removal]]:
+    """Cut the spans `spans_of(text)` gives ((start, end, reason), in order) out of each line;
+    a line left with nothing but spaces and marks goes whole, under the first span's reason."""
+    out, removed = [], []
+    for line in lines:
+        spans = _merged(spans_of(line.text))
+        if not spans:
+            out.append(line)
+            continue
+        pieces, at = [], 0
+        for a, b, _ in spans:
+            pieces.append(line.text[at:a])
+            at = b
+        pieces.append(line.text[at:])
+        rest = "".join(pieces).strip()
+        if not re.search(r"\w", rest):
+            removed.append(Removal(line.no, line.text, spans[0][2]))
+            continue
+        removed += [Removal(line.no, line.text[a:b].strip(), reason) for a, b, reason in spans if line.text[a:b].strip()]
+        out.append(replace(line, text=re.sub(r"[ \t\u3000]{2,}", " ", rest)))
+    return out, removed
+
+
+def _merged(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    out: list[tuple[int, int, str]] = []
+    for a, b, reason in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(b, out[-1][1]), out[-1][2])
+        else:
+            out.append((a, b, reason))
+    return out
+
+
+def cut_noise(lines: list[Line]) -> tuple[list[Line], list[Removal]]:
+    """Copy-protection noise (noise.py) and style sheets cut out of the lines they are glued into."""
+    def spans(text: str):
+        found = noise.noise_spans(text)
+        found += [(a, b, "site chrome (style sheet)") for a, b in chrome.style_sheet_spans(text)]
+        return found
+    return _cut(lines, spans)
+
+
+def _segment_spans(rules: Rules):
+    """What is cut out of a line as a segment: a site's numbering after a title, and promotion
+    in brackets or after the last sentence of a line of prose."""
+    def spans(text: str):
+        found = []
+        numbering = chrome.item_numbering(text)
+        if numbering:
+            found.append((*numbering, "site chrome (a collection's numbering)"))
+        if is_prose(text):
+            found += _promotion_in_prose(text, rules)
+        return found
+    return spans
+
+
+_BRACKETED = re.compile(r"【[^【】]{1,60}】|\[[^\[\]]{1,60}\]|[（(][^（）()]{1,60}[）)]")
+
+
+def _promotion_in_prose(text: str, rules: Rules) -> list[tuple[int, int, str]]:
+    """A strong signal inside prose: the bracketed part that holds it, or the unfinished last
+    clause it stands in after the line's last sentence; the prose around stays."""
+    out = []
+    for m in _BRACKETED.finditer(text):
+        if not re.search(r"[A-Za-z0-9\u4e00-\u9fff]", m.group(0)):
+            continue  # （××）: a placeholder, not a banner
+        v = judge(m.group(0), rules)
+        if v.strong:
+            out.append((m.start(), m.end(), _reason("promotion glued into the text", v)))
+    last = max(text.rfind("。"), text.rfind("！"), text.rfind("？"))
+    if 0 < last < len(text) - 1 and not any(a > last for a, _, _ in out):
+        tail = text[last + 1:]
+        v = judge(tail, rules)
+        if v.strong and len(tail) <= 60 and not is_prose(tail):
+            out.append((last + 1, len(text), _reason("promotion glued into the text", v)))
+    return out
+
+
+# --- chrome by shape --------------------------------------------------------------------------
+
+def _chrome_lines(lines: list[Line], rules: Rules) -> dict[int, str]:
+    labels = chrome.metadata_labels_pattern(rules.metadata_labels)
+    texts = [l.text for l in lines]
+    found: dict[int, str] = {}
+    crumbs: set[str] = set()
+    for i, text in enumerate(texts):
+        items = chrome.breadcrumb_items(text)
+        crumbs.update(items[1:])
+        if chrome.is_metadata_line(text, labels):
+            found[i] = "site chrome (the page's metadata)"
+        elif chrome.is_foreign_paragraph(text):
+            found[i] = "site chrome (text in another script: a translation)"
+    for i, text in enumerate(texts):
+        if i not in found and text in crumbs and len(text) <= 10:
+            found[i] = "site chrome (a breadcrumb's item)"
+    for i in chrome.toc_lines(texts):
+        found.setdefault(i, "site chrome (a table of contents)")
+    return found
+
+
+# --- the stage ----------------------------------------------------------------------------------
+
 def strip_lines(lines: list[Line], rules: Rules) -> tuple[list[Line], list[Removal], list[str]]:
-    """Remove promotion and watermarks. Returns the kept lines, the removals and warnings."""
+    """Remove promotion, chrome and watermarks; mark the front matter's lines with their roles.
+    Returns the kept lines, the removals and warnings."""
+    lines, removed = _cut(lines, _segment_spans(rules))
     verdicts = [judge(l.text, rules) for l in lines]
-    start = speech_start(lines, verdicts)
-    end = speech_end(lines, verdicts, start, rules)
-    width = wrap_width(lines)
+    chrome_at = _chrome_lines(lines, rules)
+    front = frontmatter.locate(lines, [not v.strong for v in verdicts], [v.clean for v in verdicts], set(chrome_at))
+    start = front.start
+    end = speech_end(lines, verdicts, start, rules, chrome_at, front.roles)
+    width = wrap_width([l for i, l in enumerate(lines) if i not in chrome_at])
     repeats = Counter(_watermark_key(l.text) for l in lines)  # a watermark repeats in the header too
+    title_key = frontmatter._key("".join(lines[i].text for i in front.title))
 
     # Between the title and the salutation stand only title lines, subtitle and bylines.
-    salutation = next((i for i in range(start, min(end, start + 12)) if verdicts[i].clean
-                       and is_salutation(lines[i].text)), start)
+    salutation = next((i for i, r in front.roles.items() if r == "salutation"), start)
     reasons: dict[int, str] = {}
     for i in range(start):
-        reasons[i] = _reason("promotion: header", verdicts[i])
+        reasons[i] = ("duplicate of the title" if i in front.duplicates else chrome_at.get(i)
+                      or _reason("promotion: header", verdicts[i]))
     for i in range(end, len(lines)):
-        reasons[i] = _reason("promotion: footer", verdicts[i])
-    for i in range(start + 1, end):
+        reasons[i] = chrome_at.get(i) or _reason("promotion: footer", verdicts[i])
+    for i in range(start, end):
+        if i in front.roles:
+            continue
+        if i in chrome_at:
+            reasons[i] = chrome_at[i]
+            continue
         line, v = lines[i], verdicts[i]
+        if title_key and frontmatter._key(line.text) == title_key:
+            reasons[i] = "duplicate of the title"
+            continue
+        if i == start:
+            continue
         short = len(line.text) <= rules.watermark_max_chars
         repeated = repeats[_watermark_key(line.text)] >= rules.watermark_min_repeats and short
         continues = width is not None and width.broke(lines[i - 1].text, lines[i - 1].indented, line.text)
-        if _speechlike(line.text) or _is_body_width(line, width) or _prose(line.text):
+        if _speechlike(line.text) or _is_body_width(line, width) or is_prose(line.text) or _prose(line.text):
             # Speech text: only a strong signal on a short line that does not carry on a
             # wrapped sentence ("请登录\nhttp://…查询。"), or repetition, removes it; in the
             # front matter, before the salutation, promotion vocabulary does too.
             if v.strong and short and not continues or repeated and v.score \
-                    or i < salutation and v.score and not _front_matter(line.text):
+                    or i < salutation and v.score and not _front_matter(line.text) and not is_prose(line.text):
                 reasons[i] = _reason("promotion", v)
         elif v.strong or v.score >= rules.marketing_threshold:
             reasons[i] = _reason("promotion", v)
@@ -180,36 +212,48 @@ def strip_lines(lines: list[Line], rules: Rules) -> tuple[list[Line], list[Remov
         elif width and _splits_wrapped_paragraph(lines, verdicts, i, width, reasons):
             reasons[i] = _reason("watermark: inside a wrapped paragraph", v)
 
-    _spread_to_glued_lines(lines, verdicts, reasons, start, end, rules)
+    _spread_to_glued_lines(lines, verdicts, reasons, start, end, rules, front.roles)
 
-    kept, removed, warnings = [], [], []
+    kept, warnings = [], []
     pending_break = None  # the removed line just before the next kept one
+    prose_removed = 0
     for i, line in enumerate(lines):
         if i in reasons:
             removed.append(Removal(line.no, line.text, reasons[i]))
-            if start <= i < end and (_speechlike(line.text) and len(line.text) >= 8 or _front_matter(line.text)):
+            speech_like = (_speechlike(line.text) and len(line.text) >= 8 or _front_matter(line.text)
+                           or is_prose(line.text))
+            if speech_like and reasons[i] != "duplicate of the title" and (start <= i < end or is_prose(line.text)):
                 warnings.append(f"line {line.no} was removed ({reasons[i]}) but reads like speech text: "
                                 f"{line.text[:40]}")
+                prose_removed += len(line.text)
             pending_break = pending_break or line
             continue
         if pending_break is not None and kept:
             # What stood between two kept lines was removed: like a page break, it
             # says nothing about whether the paragraph goes on.
             line = replace(line, after_removed=True, blank_before=line.blank_before or pending_break.blank_before)
+        if i in front.roles:
+            line = replace(line, role=front.roles[i])
         kept.append(line)
         pending_break = None
+    kept_chars = sum(len(l.text) for l in kept)
+    if prose_removed >= LARGE_REMOVAL_CHARS or prose_removed and prose_removed >= LARGE_REMOVAL_SHARE * (kept_chars + prose_removed):
+        share = prose_removed / max(1, kept_chars + prose_removed)
+        warnings.append(f"{prose_removed} characters that read like speech text were removed ({share:.0%} of the "
+                        f"text): check the removed lines")
+    removed.sort(key=lambda r: r.line)
     return kept, removed, warnings
 
 
 def _spread_to_glued_lines(lines: list[Line], verdicts: list[Verdict], reasons: dict, start: int, end: int,
-                           rules: Rules) -> None:
+                           rules: Rules, roles: dict[int, str]) -> None:
     """A promotion block is several lines glued together (no blank line between), such as an
     account card: "▼ 推荐关注 ▼" / its name / its blurb. From each removed promotion line,
     take the run of short non-sentence lines glued to it (up or down); the run's lines up
     to the last one with a signal of its own go with it."""
     def glued_run(i: int, step: int) -> list[int]:
         run, j = [], i + step
-        while start < j < end and j not in reasons and not _speechlike(lines[j].text) \
+        while start < j < end and j not in reasons and j not in roles and not _speechlike(lines[j].text) \
                 and len(lines[j].text) <= rules.watermark_max_chars \
                 and not (lines[j] if step > 0 else lines[j + 1]).blank_before:
             run.append(j)
@@ -255,93 +299,36 @@ def _prose(text: str) -> bool:
     return "。" in text[:-1] or text.count("，") >= 2
 
 
-def speech_start(lines: list[Line], verdicts: list[Verdict]) -> int:
-    """Index of the speech's first line (its title, or a byline above it); all above is header."""
-    window = range(min(len(lines), SEARCH_TITLE_WITHIN))
-    title = _find_title(lines, verdicts, window)
-    if title is None:
-        # No title found: the speech starts at the first line that carries no signal.
-        return next((i for i in range(len(lines)) if verdicts[i].clean), len(lines))
-    top = _title_top(lines, verdicts, title)
-    # A speaker's line may stand above the title ("县委书记 张××" / title).
-    while top > 0 and verdicts[top - 1].clean and is_byline(lines[top - 1].text) and title - top < 3:
-        top -= 1
-    return top
-
-
-def _find_title(lines: list[Line], verdicts: list[Verdict], window: range) -> int | None:
-    """The title line: above the salutation and the front matter under the title, or else
-    the best line that names an occasion."""
-    def title_like(i: int) -> bool:
-        return verdicts[i].clean and looks_like_title_line(lines[i].text) and not is_subtitle(lines[i].text) \
-            and not is_byline(lines[i].text) and not is_salutation(lines[i].text)
-
-    salutation = next((i for i in window if verdicts[i].clean and is_salutation(lines[i].text)), None)
-    if salutation is not None:
-        # A title naming the occasion just above the salutation wins over the line right above it.
-        near = [i for i in range(max(0, salutation - 4), salutation) if title_like(i) and TITLE_WORDS.search(lines[i].text)]
-        if near:
-            return near[0]
-        # Up from the salutation over bylines, a subtitle and any promotion between them.
-        i = salutation
-        while i > 0 and (verdicts[i - 1].clean and (is_byline(lines[i - 1].text) or is_subtitle(lines[i - 1].text))
-                         or not verdicts[i - 1].clean and not _speechlike(lines[i - 1].text)):
-            i -= 1
-        if i > 0 and title_like(i - 1):
-            return i - 1
-    # A subtitle "——在……上的讲话" stands under the title.
-    for i in window:
-        if verdicts[i].clean and is_subtitle(lines[i].text):
-            above = [j for j in range(max(0, i - 3), i) if title_like(j)]
-            if above:
-                return above[-1]
-    # Otherwise the line that names the occasion, preferring one followed by front matter.
-    candidates = [i for i in window if title_like(i) and TITLE_WORDS.search(lines[i].text)]
-    for i in candidates:
-        following = lines[i + 1].text if i + 1 < len(lines) else ""
-        if COMPLETE_TITLE.search(lines[i].text) or is_byline(following) or is_salutation(following):
-            return i
-    return candidates[0] if candidates else None
-
-
-def _title_top(lines: list[Line], verdicts: list[Verdict], i: int) -> int:
-    """A title a copy broke over lines: join the title-shaped lines right above it, unless the
-    line is a whole title by itself ("在……会议上的讲话")."""
-    if COMPLETE_TITLE.search(lines[i].text):
-        return i
-    top = i
-    while (top > 0 and i - top < 2 and not lines[top].blank_before and verdicts[top - 1].clean
-           and looks_like_title_line(lines[top - 1].text) and not TITLE_WORDS.search(lines[top - 1].text)
-           and not is_byline(lines[top - 1].text)
-           and sum(len(l.text) for l in lines[top - 1:i + 1]) <= 60):
-        top -= 1
-    return top
-
-
-def speech_end(lines: list[Line], verdicts: list[Verdict], start: int, rules: Rules) -> int:
+def speech_end(lines: list[Line], verdicts: list[Verdict], start: int, rules: Rules,
+               chrome_at: dict[int, str] | None = None, roles: dict[int, str] | None = None) -> int:
     """Index after the speech's last line: below it stand only the site's footer lines.
 
-    A line that starts a site's tail (END, 往期推荐) in the last third cuts there. A
-    closing formula (谢谢大家！) near the end ends the speech, with the closers right
-    after it (a date, a signature, （掌声）). Otherwise the tail is what follows the
-    last sentence that carries no heavy signal; its lines go only when promotion stands
-    among them, and then all but the closers right under that sentence.
+    A line that starts a site's tail (END, 往期推荐, a preview's end) in the last third cuts
+    there. A closing formula (谢谢大家！) near the end ends the speech, with the closers right
+    after it (a date, a signature, （掌声）). Otherwise the tail is what follows the last
+    sentence or paragraph that carries no heavy signal (a paragraph a preview cut short is
+    speech too); its lines go only when promotion stands among them, and then all but the
+    closers right under that sentence.
     """
+    chrome_at, roles = chrome_at or {}, roles or {}
     end = len(lines)
     tail = start + 2 * (len(lines) - start) // 3
-    cut = next((i for i in range(max(tail, start + 1), len(lines)) if verdicts[i].cut), None)
+    cut = next((i for i in range(max(tail, start + 1), len(lines))
+                if verdicts[i].cut and not is_prose(lines[i].text) and i not in roles), None)
     if cut is not None:
         end = cut
     for i in range(end - 1, max(start, end - 12), -1):
         if rules.closing.search(lines[i].text):
             return _after_closers(lines, verdicts, i + 1, end)
     last = end
-    while last - 1 > start:
+    while last - 1 > start and last - 1 not in roles:
         line, v = lines[last - 1], verdicts[last - 1]
         # A sentence stops the walk unless it carries heavy signals, or a strong one on a
         # short line: a long paragraph is the speech's own, whatever words it uses.
         strong = v.strong and len(line.text) <= rules.watermark_max_chars
-        if _speechlike(line.text) and not (strong or v.heavy >= rules.footer_sentence_threshold):
+        cut_short = is_prose(line.text) and v.score < rules.marketing_threshold  # a paragraph a preview cut
+        if (_speechlike(line.text) or cut_short) and last - 1 not in chrome_at \
+                and not (strong or v.heavy >= rules.footer_sentence_threshold):
             break
         last -= 1
     if not any(verdicts[i].score or verdicts[i].strong for i in range(last, end)):

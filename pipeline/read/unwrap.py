@@ -128,6 +128,8 @@ def join_wrapped(lines: list[Line]) -> list[Line]:
 
 def _continues(last: Line, line: Line, wrap: Wrap | None, uses_indent: bool, prev: Line) -> bool:
     """Whether `line` continues the paragraph `prev`, whose last physical line was `last`."""
+    if line.role or prev.role:  # front matter is complete on its lines (structure joins a title's)
+        return False
     if uses_indent and line.indented:
         return False
     if is_salutation(line.text) or is_subtitle(line.text):

@@ -1,0 +1,135 @@
+"""Site chrome recognised by its shape: the parts of a web page's or a document site's frame
+that no speech has, whatever words the site uses.
+
+- a metadata line: labels with values (时间：… 作者：… 点击：…, 字数：4013 字 浏览：851次), a time stamp
+  (2022-05-11 11:04:00, 2022年10月23日12:55), a date with counts or file facts (2023-09-23 383,
+  2024-05-12 999+ 58.7KB 12 页);
+- a breadcrumb's last item standing alone under it (首页 > 讲话 > 科技教育 / 科技教育);
+- a site's numbering of the pieces it collected, glued to a title (…讲话 篇1, 【篇1】, （通用3篇）);
+- a paragraph in another script: the page's machine translation of the speech;
+- a style sheet glued into the text by a bad conversion (@page { size: … } p { … });
+- a table of contents (目录 and the headings it lists, before the speech begins).
+
+The vocabulary of chrome (阅读全文, 上一篇, 会员) is data, in promo_rules.toml; the labels that
+metadata lines are made of are a setting there too (`metadata_labels`).
+"""
+from __future__ import annotations
+
+import re
+
+from .patterns import HEADING_LEVELS, is_sentence
+
+# --- metadata lines ---------------------------------------------------------------------
+
+_CLOCK = r"[0-9]{1,2}\s*[:：]\s*[0-9]{2}(?:\s*[:：]\s*[0-9]{2})?"
+# A date with a time of day: a page's time stamp, never a speech's date line.
+TIME_STAMP = re.compile(rf"(?:19|20)[0-9]{{2}}\s*[-/.年]\s*[0-9]{{1,2}}\s*[-/.月]\s*[0-9]{{1,2}}\s*日?\s*{_CLOCK}")
+# A date written the way pages and databases write it (2023-09-23), which speeches do not.
+ISO_DATE = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}-[0-9]{1,2}-[0-9]{1,2}(?![0-9])")
+# Counts and file facts: 383, 999+, 58.7KB, 12 页, 10.00元, 851次
+_FACT = re.compile(r"^(?:[0-9.,]+\+?\s*(?:[KMG]?B|页|次|元|字|人|条|分|秒|KB|kb)?|[0-9]+\+|[A-Za-z]{1,3}\|[A-Za-z]{1,3})$")
+
+
+def metadata_labels_pattern(labels: tuple[str, ...]) -> re.Pattern:
+    """`label：` at a line's start or after a space or separator, for the given labels."""
+    alts = "|".join(sorted(map(re.escape, labels), key=len, reverse=True))
+    return re.compile(rf"(?:^|(?<=[\s|｜/·•【\[]))(?:{alts})\s*[：:]")
+
+
+def is_metadata_line(text: str, labels: re.Pattern) -> bool:
+    """A page's metadata: labelled values, a time stamp, or a date with counts and file facts.
+    Never a sentence, never long."""
+    if len(text) > 90 or is_sentence(text) and not text.endswith(("：", ":")):
+        return False
+    found = labels.findall(text)
+    if found and (text.startswith(tuple(found)) or len(found) >= 2) and "。" not in text:
+        return True
+    if TIME_STAMP.search(text) and "。" not in text and "，" not in text:
+        return True
+    date = ISO_DATE.search(text)
+    if date and len(text) <= 60 and "，" not in text and "。" not in text:
+        rest = (text[:date.start()] + " " + text[date.end():]).split()
+        # The date and counts only, or one short word with them (公文搜 … 讲话发言, 铜川日报, 海报).
+        facts = [t for t in rest if _FACT.match(t)]
+        return len(rest) - len(facts) <= 2 and all(len(t) <= 12 for t in rest)
+    return False
+
+
+# --- breadcrumbs ---------------------------------------------------------------------------
+
+BREADCRUMB_SEPARATOR = re.compile(r"\s*(?:>>|»|›|>|→|/)\s*")
+
+
+def breadcrumb_items(text: str) -> list[str]:
+    """The items of a breadcrumb line (当前位置：首页 > 讲话 > 科技教育), or [] when it is none."""
+    if text.count(">") + text.count("»") + text.count("›") < 2:
+        return []
+    body = re.sub(r"^.{0,8}?[：:]\s*", "", text)  # 当前位置： / 您现在的位置是：
+    items = [i.strip() for i in BREADCRUMB_SEPARATOR.split(body) if i.strip()]
+    return items if len(items) >= 2 and all(len(i) <= 30 for i in items) else []
+
+
+# --- a site's numbering of collected pieces -------------------------------------------------
+
+_NUM = "[0-9一二三四五六七八九十]+"
+ITEM_NUMBERING = re.compile(
+    rf"\s*(?:[【\[（(]\s*(?:第?{_NUM}篇|篇\s*{_NUM}|(?:通用|汇集|精选|优选|合集|热门|实用|最新|推荐)?{_NUM}篇(?:范文|合集)?"
+    rf"|范文{_NUM}|通用{_NUM}篇)\s*[】\]）)]|篇\s*{_NUM})\s*$")
+
+
+def item_numbering(text: str) -> tuple[int, int] | None:
+    """The span of a collection's numbering at the end of a title-like line (…讲话 篇1,
+    …讲话【通用三篇】), or None."""
+    if len(text) > 80 or is_sentence(text):
+        return None
+    m = ITEM_NUMBERING.search(text)
+    if m and m.start() >= 2:
+        return m.start(), m.end()
+    return None
+
+
+# --- another script ------------------------------------------------------------------------
+
+def is_foreign_paragraph(text: str) -> bool:
+    """A paragraph in Latin script: in a Chinese speech, a page's translation of it."""
+    letters = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    han = sum(1 for ch in text if "\u3400" <= ch <= "\u9fff")
+    visible = sum(1 for ch in text if not ch.isspace())
+    # Words between spaces, as prose has them, not markup or code (<font name="x">).
+    return (letters >= 40 and letters >= 4 * han and letters >= 0.75 * visible
+            and len(re.findall(r"(?:^|\s)[A-Za-z]{2,}[,.;:!?’']*(?=\s|$)", text)) >= 8)
+
+
+# --- style sheets --------------------------------------------------------------------------
+
+_CSS_RULE = r"(?:@[a-z-]+\s*|[A-Za-z.#*][\w.#:\-]*(?:\s*,\s*[A-Za-z.#*][\w.#:\-]*)*\s*)\{[^{}]*[:;][^{}]*\}"
+STYLE_SHEET = re.compile(rf"(?:[^{{}}\s]*\s*(?:\[[^\]]{{0,20}}\]\s*)?)?(?:{_CSS_RULE}\s*){{2,}}")
+
+
+def style_sheet_spans(text: str) -> list[tuple[int, int]]:
+    """Runs of CSS rules (two or more, with what glued them to the text just before)."""
+    if "{" not in text:
+        return []
+    return [(m.start(), m.end()) for m in STYLE_SHEET.finditer(text)]
+
+
+# --- tables of contents ----------------------------------------------------------------------
+
+TOC_LABEL = re.compile(r"^(?:目\s*录|提\s*纲|目录\s*/\s*提纲)\s*[：:]?\s*[.…。]*$")
+
+
+def toc_lines(texts: list[str]) -> set[int]:
+    """Indexes of a table of contents: a 目录 line and the heading lines right under it (with an
+    ellipsis line closing it), when at least two headings follow."""
+    out: set[int] = set()
+    for i, t in enumerate(texts):
+        if not TOC_LABEL.match(t):
+            continue
+        j = i + 1
+        while j < len(texts) and any(p.match(texts[j]) for _, p in HEADING_LEVELS) and not is_sentence(texts[j]):
+            j += 1
+        if j - i - 1 >= 2:
+            out.update(range(i, j))
+            if j < len(texts) and re.fullmatch(r"[.…。·]+", texts[j]):
+                out.add(j)
+    return out

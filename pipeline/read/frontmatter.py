@@ -1,0 +1,207 @@
+"""Find the speech, then its title: where the speech starts and which lines are its front
+matter (title, subtitle, bylines, salutation). The one place that decides it: strip removes
+what stands above as the site's header, structure sets the lines it names in their roles.
+
+Evidence, strongest first:
+
+1. The salutation (同志们：, 尊敬的各位来宾：). Above it stand only bylines (a date, a speaker),
+   a subtitle and the title — and site chrome or promotion, skipped. The nearest line above
+   them that is shaped like a title is the title (a page often shows a headline, the page
+   title and the speech's own title in turn: the speech's own is nearest).
+2. A subtitle (——在…上的讲话) stands under the title.
+3. A line that names the occasion (在…上的讲话, …致辞) above the body: the one nearest the
+   body's first paragraph, when a page repeats it.
+4. No title: the speech starts at the first line that may be speech.
+
+Lines above the start that repeat the title are duplicates (a page title, a breadcrumb's end).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .clean import Line
+from .patterns import (COMPLETE_TITLE, DATE, OFFICE, TITLE_WORDS, heading_level, is_byline, is_salutation,
+                       is_sentence, is_subtitle, looks_like_title_line)
+
+SEARCH_WITHIN = 60  # lines: a title further down is not the start of the speech
+MAX_TITLE_LINES = 3
+MAX_TITLE_CHARS = 60
+MAX_FRONT_LINES = 8  # bylines, subtitle and chrome between a title and its salutation
+
+
+@dataclass
+class Front:
+    start: int  # the speech's first line; all above it is the site's header
+    roles: dict[int, str] = field(default_factory=dict)  # line index -> title/subtitle/byline/salutation
+    duplicates: set[int] = field(default_factory=set)  # lines above `start` that repeat the title
+
+    @property
+    def title(self) -> list[int]:
+        return sorted(i for i, r in self.roles.items() if r == "title")
+
+
+def locate(lines: list[Line], may_be_speech: list[bool], clean: list[bool], chrome: set[int]) -> Front:
+    """The speech's start and front matter.
+
+    may_be_speech[i]: line i carries no strong signal of promotion (prose is protected from
+    vocabulary: only a strong signal disqualifies it). clean[i]: no signal at all, as front
+    matter lines (short, not prose) must be. chrome: lines that are site chrome by shape."""
+    n = min(len(lines), SEARCH_WITHIN)
+
+    def front_ok(i: int) -> bool:
+        return clean[i] and i not in chrome
+
+    def title_ok(i: int) -> bool:
+        text = lines[i].text
+        return (i not in chrome and (clean[i] or may_be_speech[i] and TITLE_WORDS.search(text) is not None)
+                and _title_shaped(text))
+
+    salutation = next((i for i in range(n) if front_ok(i) and is_salutation(lines[i].text)
+                       and i + 1 < len(lines)), None)
+    if salutation is not None:
+        front = _above_salutation(lines, salutation, front_ok, title_ok, may_be_speech, chrome)
+        if front is not None:
+            return _with_duplicates(lines, front)
+    for i in range(n):  # a subtitle stands under the title
+        if front_ok(i) and is_subtitle(lines[i].text):
+            above = [j for j in range(max(0, i - 3), i) if title_ok(j)]
+            if above:
+                front = _from_title(lines, above[-1], title_ok, front_ok)
+                return _with_duplicates(lines, front)
+    title = _titled_by_occasion(lines, n, title_ok, front_ok, may_be_speech, chrome)
+    if title is None:
+        title = _titled_by_front_matter(lines, n, title_ok, front_ok, chrome)
+    if title is not None:
+        return _with_duplicates(lines, _from_title(lines, title, title_ok, front_ok))
+    start = next((i for i in range(len(lines)) if may_be_speech[i] and i not in chrome
+                  and (clean[i] or is_prose(lines[i].text))), len(lines))
+    return Front(start)
+
+
+def _above_salutation(lines, salutation, front_ok, title_ok, may_be_speech, chrome) -> Front | None:
+    """Front matter read upwards from the salutation: bylines, a subtitle, then the title."""
+    roles = {salutation: "salutation"}
+    top = salutation
+    # A salutation the copy broke over two lines: 女士们，先生们，/ 同志们，朋友们：
+    while (top > 0 and front_ok(top - 1) and lines[top - 1].text.endswith(("，", "、", ","))
+           and is_salutation(lines[top - 1].text + lines[top].text)):
+        top -= 1
+        roles[top] = "salutation"
+    j, bylines = top - 1, []
+    while j >= 0 and top - j <= MAX_FRONT_LINES:
+        text = lines[j].text
+        if j in chrome or not front_ok(j) and not title_ok(j):
+            if is_prose(text) and not j in chrome:
+                break  # speech text, not chrome: the front matter ends here
+            j -= 1
+            continue
+        if is_subtitle(text):
+            roles[j] = "subtitle"
+        elif _byline_by_the_salutation(text):
+            roles[j] = "byline"
+            bylines.append(j)
+        else:
+            break
+        j -= 1
+    if j >= 0 and title_ok(j):
+        front = _from_title(lines, j, title_ok, front_ok)
+        front.roles.update(roles)
+        return front
+    # No title: the speech starts with its first front-matter line.
+    return Front(min(roles), roles)
+
+
+def _byline_by_the_salutation(text: str) -> bool:
+    """A byline, or what only a byline is between a title and its salutation: a name alone
+    (傅西路, XXX), a speaker without a space (中信工程董事长金志宏), a date."""
+    if is_byline(text):
+        return True
+    if len(text) > 30 or is_sentence(text) or heading_level(text) is not None or TITLE_WORDS.search(text):
+        return False
+    bare = text.strip("（）() ")
+    return (bool(re.fullmatch(r"[\u4e00-\u9fff]{2,4}|[xX×＊*]{2,}|[A-Za-z]{2,4}", bare))
+            or bool(OFFICE.search(text)) and len(text) <= 25
+            or bool(DATE.search(text)) and len(bare) <= 24)
+
+
+def _from_title(lines: list[Line], i: int, title_ok, front_ok) -> Front:
+    """The title at line i, the title-shaped lines right above it that it was broken from,
+    a byline above it (县委书记 张××), and the subtitle and bylines under it."""
+    top = i
+    if not COMPLETE_TITLE.search(lines[i].text):
+        while (top > 0 and i - top < MAX_TITLE_LINES - 1 and not lines[top].blank_before and title_ok(top - 1)
+               and not TITLE_WORDS.search(lines[top - 1].text) and not is_byline(lines[top - 1].text)
+               and sum(len(l.text) for l in lines[top - 1:i + 1]) <= MAX_TITLE_CHARS):
+            top -= 1
+    roles = {k: "title" for k in range(top, i + 1)}
+    start = top
+    while start > 0 and top - start < 2 and front_ok(start - 1) and is_byline(lines[start - 1].text):
+        start -= 1
+        roles[start] = "byline"
+    j = i + 1
+    while j < len(lines) and j - i <= MAX_FRONT_LINES and front_ok(j) and is_subtitle(lines[j].text):
+        roles[j] = "subtitle"
+        j += 1
+    while j < len(lines) and j - i <= MAX_FRONT_LINES and front_ok(j) and is_byline(lines[j].text):
+        roles[j] = "byline"
+        j += 1
+    if j < len(lines) and front_ok(j) and is_salutation(lines[j].text):
+        roles[j] = "salutation"
+    return Front(start, roles)
+
+
+def _titled_by_occasion(lines, n, title_ok, front_ok, may_be_speech, chrome) -> int | None:
+    """The line naming the occasion: of those above the body's first paragraph, a complete
+    title (在…上的讲话) or one with front matter under it, nearest the body; else the first."""
+    body = next((i for i in range(n) if may_be_speech[i] and i not in chrome and is_prose(lines[i].text)), n)
+    candidates = [i for i in range(min(n, body + 1)) if title_ok(i) and TITLE_WORDS.search(lines[i].text)]
+    if not candidates:
+        return None
+
+    def fronted(i: int) -> bool:
+        following = next((lines[j].text for j in range(i + 1, len(lines)) if j not in chrome), "")
+        return (COMPLETE_TITLE.search(lines[i].text) is not None or is_byline(following)
+                or is_salutation(following) or is_subtitle(following) or is_prose(following))
+
+    good = [i for i in candidates if fronted(i)]
+    return good[-1] if good else candidates[0]
+
+
+def _titled_by_front_matter(lines, n, title_ok, front_ok, chrome) -> int | None:
+    """A title that names no occasion (以教育家精神铸魂强师 奋力办好人民满意的教育) is known by the
+    byline or subtitle under it: the first such line, before any prose."""
+    for i in range(n):
+        if i in chrome:
+            continue
+        if is_prose(lines[i].text):
+            return None
+        following = next((j for j in range(i + 1, len(lines)) if j not in chrome), None)
+        if (title_ok(i) and following is not None and front_ok(following)
+                and (is_byline(lines[following].text) or is_subtitle(lines[following].text))):
+            return i
+    return None
+
+
+def _with_duplicates(lines: list[Line], front: Front) -> Front:
+    """Lines above the speech that repeat its title: a page title, a headline, a breadcrumb's end."""
+    title = "".join(lines[i].text for i in front.title)
+    if title:
+        key = _key(title)
+        front.duplicates = {i for i in range(front.start) if _key(lines[i].text) == key}
+    return front
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text)
+
+
+def _title_shaped(text: str) -> bool:
+    return (looks_like_title_line(text) and not is_salutation(text) and not is_subtitle(text)
+            and not is_byline(text))
+
+
+def is_prose(text: str) -> bool:
+    """Running text: a long line with clauses or sentences, even when cut mid-sentence."""
+    t = re.sub(r"\s+", "", text)
+    return len(t) >= 20 and ("。" in t[:-1] or t.count("，") >= 2 or t[-1] in "。！？" and len(t) >= 30)

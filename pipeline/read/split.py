@@ -1,0 +1,221 @@
+"""Glued lines split where any editor would (document-model.md, "Lines that a site glued").
+
+Web pages and document previews often lose line breaks: a title, the salutation and the
+body come on one line (`在…上的讲话同志们：今天…`), a heading and its first sentence too,
+or a whole page with its paragraphs one space apart. `split_glued` cuts such lines into
+the pieces a printed speech has, each a `Line` of its own (same line number, a paragraph
+break before it), so that the later stages see them as if the site had kept its breaks:
+
+- at a paragraph break the copy turned into spaces: after a sentence end, a salutation,
+  a title or a heading, before text;
+- before and after the first salutation, when it is glued to a title or to the body;
+- inside the front matter glued before that salutation: a date in brackets, a speaker,
+  a subtitle, a title ending in its occasion (…上的讲话), a page's file number or date;
+- after a level-1 heading that ends in 。 (一、忧患意识要长存。), which no lead does.
+
+Nothing is removed here and no character changes: the pieces joined give the line back,
+but for the spaces at a break.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from .clean import Line
+from .patterns import HEADING_LEVELS, NUM_ZH, OFFICE, heading_level, is_salutation, is_sentence
+
+# A title ends with the occasion's kind of speech: 讲话, 发言, 致辞, 主持词 …
+TITLE_END = r"(?:讲话|发言|致辞|主持词|讲稿|演讲|报告|贺词|动员讲话|总结讲话|党课)"
+_SPACES = re.compile(r"[ \t\u3000\u00a0]+")
+_SENTENCE_END = "。！？；：!?;:…”’」』）)"
+MIN_SPACED_PAGE = 60  # characters: a line shorter than this is not a page whose breaks became spaces
+MAX_FRONT_PIECE = 80
+MIN_GLUED_PAGE = 300  # a line this long with headings inside is a page that lost its breaks
+
+
+def split_glued(lines: list[Line]) -> list[Line]:
+    out: list[Line] = []
+    salutation_seen = False
+    for line in lines:
+        pieces = _at_spaced_breaks(line.text) if len(line.text) >= MIN_SPACED_PAGE else [line.text]
+        if len(line.text) >= MIN_GLUED_PAGE:
+            pieces = [q for p in pieces for q in _at_glued_headings(p)]
+        if not salutation_seen:
+            expanded = []
+            for p in pieces:
+                if salutation_seen:
+                    expanded.append(p)
+                    continue
+                cut = _around_salutation(p)
+                if cut is not None:
+                    salutation_seen = True
+                expanded += cut if cut is not None else [p]
+            pieces = expanded
+        pieces = [q for p in pieces for q in _after_heading(p)]
+        pieces = [p for p in pieces if p]
+        for k, p in enumerate(pieces):
+            out.append(line if len(pieces) == 1 else
+                       replace(line, text=p, blank_before=line.blank_before if k == 0 else True,
+                               indented=line.indented if k == 0 else False))
+    return out
+
+
+# --- paragraph breaks turned into spaces -------------------------------------------------------
+
+def _at_spaced_breaks(text: str) -> list[str]:
+    """Split at spaces that stand where paragraphs broke: after a sentence end (Chinese text
+    puts no space there), after a salutation, title or heading, before Chinese text."""
+    parts = _SPACES.split(text)
+    if len(parts) == 1:
+        return [text]
+    gaps = [m.group(0) for m in _SPACES.finditer(text)]
+    out = [parts[0]]
+    for gap, part in zip(gaps, parts[1:]):
+        left = out[-1]
+        if part and left and _break_between(left, part):
+            out.append(part)
+        else:
+            out[-1] = left + gap + part
+    return out
+
+
+def _break_between(left: str, right: str) -> bool:
+    first = right[0]
+    if not ("\u3400" <= first <= "\u9fff" or first in "“‘（(《【0-9０-９"):
+        return False
+    if left[-1] in "。！？!?" or left.endswith(("。”", "！”", "？”")):
+        return True
+    tail = _last_unit(left)
+    if left[-1] in "：:" and is_salutation(tail):
+        return True
+    # A heading or a title standing alone before the text that follows it.
+    if heading_level(tail) is not None and len(tail) <= 50 and not is_sentence(tail) and len(right) >= 10:
+        return True
+    return bool(re.search(rf"{TITLE_END}$", tail)) and len(tail) <= MAX_FRONT_PIECE and "，" not in tail[-12:]
+
+
+def _last_unit(text: str) -> str:
+    """The text after the last sentence end: what a space break would close."""
+    m = re.search(r"[。！？!?](?=[^。！？!?]*$)", text)
+    return text[m.end():] if m else text
+
+
+def _at_glued_headings(text: str) -> list[str]:
+    """Before each level-1 heading (二、…) that follows a sentence end inside a page-long line."""
+    out, at = [], 0
+    for m in re.finditer(rf"(?<=[。！？])[{NUM_ZH}]{{1,3}}、", text):
+        out.append(text[at:m.start()])
+        at = m.start()
+    return out + [text[at:]]
+
+
+# --- the salutation and what was glued before it ----------------------------------------------
+
+# The salutation's own start: 尊敬的…, 各位…, 亲爱的…, or the first addressee.
+_ADDRESS_START = re.compile(r"尊敬的|各位|亲爱的|在座的|全体|同志|女士|先生|朋友|老师|同学|领导|来宾|代表|大家|青年")
+
+
+def _around_salutation(text: str) -> list[str] | None:
+    """[front pieces…, salutation, body] when a salutation stands in the text with something
+    glued before or after it; None when there is none (or it stands alone)."""
+    for m in re.finditer(r"[：:]", text[:400]):
+        colon = m.end()
+        for s in _salutation_starts(text, colon):
+            salutation = text[s:colon]
+            if not is_salutation(salutation):
+                continue
+            front, body = text[:s].strip(), text[colon:].strip()
+            if not front and not body:
+                return None
+            return _split_front(front) + [salutation] + ([body] if body else [])
+    return None
+
+
+def _salutation_starts(text: str, colon: int) -> list[int]:
+    """Where a salutation ending at `colon` may start, longest first: the line's start, or a
+    point right after a sentence end, a bracket, a title's end or a name, before an addressee."""
+    starts = []
+    for m in _ADDRESS_START.finditer(text, max(0, colon - 60), colon):
+        s = m.start()
+        before = text[:s]
+        if (not before or before[-1] in _SENTENCE_END or before[-1] in " \u3000"
+                or re.search(rf"{TITLE_END}$|[xX×＊*]{{2,}}$|日[）)]?$", before)
+                or _speaker_end(before)):
+            starts.append(s)
+    return sorted(set(starts))
+
+
+def _speaker_end(text: str) -> bool:
+    """Text ending in an office and a name (县长 XXX, 中信工程董事长金志宏)."""
+    return bool(re.search(rf"{OFFICE.pattern}\s*\S{{1,4}}$", text[-30:]))
+
+
+_BRACKETED_DATE = re.compile(r"[（(][^（）()]{0,20}(?:年|月|日|[0-9X×xＸ]{4})[^（）()]{0,20}[）)]$")
+_SUBTITLE_IN = re.compile(r"(?:——|一一|－－|--)(?=在|于|—)")
+_FILE_FACT = re.compile(r"编号\s*[：:]\s*[0-9]+|(?<![0-9A-Za-z])[0-9Xx×]{2,4}\s*[/／.\-]\s*[0-9Xx×]{1,2}\s*[/／.\-]\s*[0-9Xx×]{1,2}(?![0-9])")
+
+
+def _split_front(front: str) -> list[str]:
+    """The front matter a site glued into one line before the salutation, in its pieces:
+    file numbers and dates of the page, titles (each ending in its occasion), a subtitle,
+    a speaker, a date in brackets. Which piece is the title is decided later (frontmatter)."""
+    if not front:
+        return []
+    pieces = [front]
+    for cut in (_cut_file_facts, _cut_trailing_date, _cut_after_title_end, _cut_subtitle):
+        pieces = [q.strip() for p in pieces for q in cut(p) if q.strip()]
+    return pieces
+
+
+def _cut_file_facts(text: str) -> list[str]:
+    out, at = [], 0
+    for m in _FILE_FACT.finditer(text):
+        out += [text[at:m.start()], text[m.start():m.end()]]
+        at = m.end()
+    return out + [text[at:]]
+
+
+def _cut_trailing_date(text: str) -> list[str]:
+    m = _BRACKETED_DATE.search(text)
+    if m and m.start() > 0:
+        return [text[:m.start()], text[m.start():]]
+    return [text]
+
+
+def _cut_after_title_end(text: str) -> list[str]:
+    """After each occasion word that ends a title, when more text follows (a speaker, or the
+    title again)."""
+    out, at = [], 0
+    for m in re.finditer(rf"[上中时]的{TITLE_END}|{TITLE_END}(?=[^，。、；：“”《》（）()\s精稿中时上的会]|$)", text):
+        if m.end() < len(text) and m.end() - at >= 6:
+            out.append(text[at:m.end()])
+            at = m.end()
+    return out + [text[at:]]
+
+
+def _cut_subtitle(text: str) -> list[str]:
+    m = _SUBTITLE_IN.search(text)
+    if m and m.start() >= 4:
+        return [text[:m.start()], text[m.start():]]
+    return [text]
+
+
+# --- a heading and its first sentence -----------------------------------------------------------
+
+_LEVEL1 = HEADING_LEVELS[0][1]
+
+
+def _after_heading(text: str) -> list[str]:
+    """A level-1 heading ending in 。 with its paragraph glued on (leads never open with 一、);
+    a heading of any level with its paragraph one space apart."""
+    if _LEVEL1.match(text):
+        stop = text.find("。")
+        if 0 < stop <= 60 and stop + 1 < len(text) and not re.search(r"[！？；]", text[:stop]):
+            return [text[:stop + 1], text[stop + 1:]]
+    if heading_level(text) is not None:
+        m = _SPACES.search(text)
+        if m and 4 <= m.start() <= 50 and not is_sentence(text[:m.start()]) and "。" not in text[:m.start()]:
+            rest = text[m.end():]
+            if len(rest) >= 20 and re.search("[，。]", rest):
+                return [text[:m.start()], rest]
+    return [text]
