@@ -193,9 +193,18 @@ def test_page_break_inside_an_unwrapped_paragraph_is_joined():
 
 
 def test_join_wrapped_leaves_natural_paragraphs_alone():
-    lines = _lines("短。", "这是一段很长的话，" * 5, "另一段。", "再一段话，比较短。" * 3, "结束了。", "好的。", "谢谢大家！")
+    lines = _lines("短。", "这是一段很长的话，" * 4 + "完了。", "另一段。", "再一段话，比较短。" * 3, "结束了。", "好的。", "谢谢大家！")
     assert wrap_width(lines) is None
     assert join_wrapped(lines) == lines
+
+
+def test_a_long_line_that_ends_no_sentence_goes_on_in_the_next():
+    # A copy's stray line break inside a paragraph (…提出了 / ***区新的发展目标…); a heading stays.
+    lines = _lines("一、总体要求", "今年，市委决定组建新区党工委，对开发区、保税区和高新园区进行统一领导，会议明确提出了",
+                   "新的发展目标，集中全力抓经济。", "二、重点任务")
+    assert [l.text for l in join_wrapped(lines)] == [
+        "一、总体要求", "今年，市委决定组建新区党工委，对开发区、保税区和高新园区进行统一领导，会议明确提出了新的发展目标，集中全力抓经济。",
+        "二、重点任务"]
 
 
 # --- strip -------------------------------------------------------------------

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from .clean import Line
-from .patterns import (COMPLETE_TITLE, DATE, OFFICE, TITLE_WORDS, heading_level, is_byline, is_salutation,
+from .patterns import (COMPLETE_TITLE, DATE, NAMES_OCCASION, OFFICE, TITLE_WORDS, heading_level, is_byline, is_salutation,
                        is_sentence, is_subtitle, looks_like_title_line)
 
 SEARCH_WITHIN = 60  # lines: a title further down is not the start of the speech
@@ -155,14 +155,14 @@ def _titled_by_occasion(lines, n, title_ok, front_ok, may_be_speech, chrome) -> 
     """The line naming the occasion: of those above the body's first paragraph, a complete
     title (在…上的讲话) or one with front matter under it, nearest the body; else the first."""
     body = next((i for i in range(n) if may_be_speech[i] and i not in chrome and is_prose(lines[i].text)), n)
-    candidates = [i for i in range(min(n, body + 1)) if title_ok(i) and TITLE_WORDS.search(lines[i].text)]
+    candidates = [i for i in range(min(n, body)) if title_ok(i) and NAMES_OCCASION.search(lines[i].text)]
     if not candidates:
         return None
 
     def fronted(i: int) -> bool:
         following = next((lines[j].text for j in range(i + 1, len(lines)) if j not in chrome), "")
         return (COMPLETE_TITLE.search(lines[i].text) is not None or is_byline(following)
-                or is_salutation(following) or is_subtitle(following) or is_prose(following))
+                or is_salutation(following) or is_subtitle(following) or _body_like(following))
 
     good = [i for i in candidates if fronted(i)]
     return good[-1] if good else candidates[0]
@@ -198,7 +198,12 @@ def _key(text: str) -> str:
 
 def _title_shaped(text: str) -> bool:
     return (looks_like_title_line(text) and not is_salutation(text) and not is_subtitle(text)
-            and not is_byline(text))
+            and not is_byline(text) and text.count("，") < 2)
+
+
+def _body_like(text: str) -> bool:
+    """The body's first line: prose, or a long line with a clause (a wrapped copy's line)."""
+    return is_prose(text) or len(text) >= 20 and ("，" in text or is_sentence(text))
 
 
 def is_prose(text: str) -> bool:

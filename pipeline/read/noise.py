@@ -9,7 +9,8 @@ Two kinds are common in downloads:
 - **Rare-character filler.** Document-sharing sites fill gaps with runs of rare characters
   drawn in white (`蒄蚄袀膇莀蚃羂羀芆…`). Speech text is written almost only in the 3,755
   characters of GB 2312's first level, the most frequent ones (that is how the level was
-  chosen); a run of characters mostly outside it is not prose.
+  chosen), or in Big5's first level when a site converted it to traditional script; a run
+  of characters mostly outside both is not prose.
 
 `find_noise(text)` returns the noise spans of one line; the strip stage removes them and
 records each, the speech around them staying as it is.
@@ -27,13 +28,20 @@ FILLER_SHARE = 0.7  # of a run's characters outside the common level
 
 @lru_cache(maxsize=8192)
 def is_common_han(ch: str) -> bool:
-    """One of GB 2312's level-1 characters (the 3,755 most frequent hanzi): its GB 2312 code's
-    first byte is 0xB0-0xD7."""
+    """One of the most frequent hanzi: GB 2312's level 1 (3,755 simplified characters, codes
+    0xB0A1-0xD7F9) or Big5's level 1 (5,401 traditional ones, 0xA440-0xC67E), the sets each
+    standard chose by frequency. A speech converted to traditional script stays common."""
     try:
         code = ch.encode("gb2312")
+        if len(code) == 2 and 0xB0 <= code[0] <= 0xD7:
+            return True
+    except UnicodeEncodeError:
+        pass
+    try:
+        code = ch.encode("big5")
     except UnicodeEncodeError:
         return False
-    return len(code) == 2 and 0xB0 <= code[0] <= 0xD7
+    return len(code) == 2 and 0xA440 <= (code[0] << 8 | code[1]) <= 0xC67E
 
 
 def _han(ch: str) -> bool:

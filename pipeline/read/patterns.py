@@ -35,17 +35,21 @@ _ADDRESSEE_LAST = re.compile(r"(同志|朋友|来宾|嘉宾|代表|老师|同学
 _ADDRESSEE_FIRST = re.compile(r"^(尊敬的|亲爱的|各位|在座的|全体)")
 
 SUBTITLE = re.compile(r"^(——|--|—|－－|一一(?=在|于))")  # 一一: a dash as a copy's OCR reads it
-DATE = re.compile(r"[0-9０-９〇零一二三四五六七八九十×]{2,4}\s*年\s*[0-9０-９一二三四五六七八九十×]{1,2}\s*月"
-                  r"(\s*[0-9０-９一二三四五六七八九十×]{1,3}\s*日)?"
+# A date; X, x and × stand for digits a site or an author left out (X年X月X日).
+DATE = re.compile(r"(?:[0-9０-９〇零一二三四五六七八九十×]{2,4}|[×Xx]{1,4})\s*年\s*[0-9０-９一二三四五六七八九十×Xx]{1,2}\s*月"
+                  r"(\s*[0-9０-９一二三四五六七八九十×Xx]{1,3}\s*日)?"
                   r"|(?<![0-9])(19|20)[0-9]{2}\s*[.\-/／．]\s*[0-9]{1,2}\s*[.\-/／．]\s*[0-9]{1,2}(?![0-9])")
 # "县委书记 刘××", "区长 陈××": an office and a name, separated by a space or ending in ××
-OFFICE = re.compile(r"(书记|县长|市长|区长|省长|镇长|乡长|主任|主席|部长|局长|厅长|校长|经理|董事长|院长|委员|秘书长|处长"
+OFFICE = re.compile(r"(书记|常委|负责人|负责同志|县长|市长|区长|省长|镇长|乡长|主任|主席|部长|局长|厅长|校长|经理|董事长|院长|委员|秘书长|处长"
                     r"|科长|司令|政委|组长|队长|厂长|行长|会长|理事长|总裁|总监|所长|站长|馆长|社长|署长|司长|巡视员|调研员)")
 
 # Words of a speech title: the line that names the occasion (讲话, but not the genre 讲话稿).
 TITLE_WORDS = re.compile(r"(讲话|发言|致辞|报告|动员|总结|辅导|党课|演讲|贺词|祝酒词|主持词)(?![稿范])")
+# A title names the occasion at its end: …会议上的讲话, 院长新春致辞, …讲话（摘要）
+NAMES_OCCASION = re.compile(r"(讲话|发言|致辞|报告|动员|总结|辅导|党课|演讲|贺词|祝酒词|主持词|讲话提纲|发言提纲)"
+                            r"\s*(?:[（(][^（）()]{1,12}[）)])?$")
 # A title complete in itself: "在全市经济工作会议上的讲话"
-COMPLETE_TITLE = re.compile(r"^在.{2,}[上中时]的(讲话|发言|致辞|报告|总结讲话|动员讲话|主持词)$")
+COMPLETE_TITLE = re.compile(r"^[^在，。]{0,12}在.{2,}[上中时]的(讲话|发言|致辞|报告|总结讲话|动员讲话|主持词)$")
 
 
 def heading_level(text: str) -> int | None:
@@ -67,12 +71,10 @@ def is_salutation(text: str) -> bool:
     words = ADDRESS_WORDS.findall(text)
     if not words:
         return False
-    if len(text) <= 12:
-        return True
-    # A long line is a salutation only when it is addressees and little else: not
+    # A salutation is addressees and little else: not "代表们郑重承诺：", nor
     # "下面，我代表县委向各位领导和同志们汇报三个方面的情况："
     rest = ADDRESS_FILLER.sub("", OFFICE.sub("", ADDRESS_WORDS.sub("", text)))
-    if len(rest) <= max(4, len(words) * 2):
+    if len(rest) <= (2 if len(words) == 1 else max(4, len(words) * 2)):
         return True
     # 尊敬的各位五一劳动模范、优秀工作者、亲爱的同志们：
     items = [i for i in re.split(r"[、，,\s]+", text[:-1]) if i]
@@ -103,3 +105,10 @@ def looks_like_title_line(text: str) -> bool:
     """Short, not a sentence, not an enumerated heading: the shape of a title line."""
     return (0 < len(text) <= 60 and not is_sentence(text) and heading_level(text) is None
             and not text.endswith(("，", ",", "、")))
+
+
+def closes_speech(text: str) -> bool:
+    """A line that may end a speech without being a sentence: a date, a signature
+    (述职人：李××), a stage direction in brackets （掌声）."""
+    return (bool(DATE.search(text)) and len(text) <= 30 or is_byline(text)
+            or bool(re.match(r"^\S{1,6}[：:]\s*\S{1,6}$", text)) or bool(re.match(r"^[（(][^（）()]{1,10}[）)]$", text)))

@@ -47,7 +47,7 @@ def split_glued(lines: list[Line]) -> list[Line]:
                     expanded.append(p)
                     continue
                 cut = _around_salutation(p)
-                if cut is not None:
+                if cut is not None or is_salutation(p):
                     salutation_seen = True
                 expanded += cut if cut is not None else [p]
             pieces = expanded
@@ -79,12 +79,16 @@ def _at_spaced_breaks(text: str) -> list[str]:
     return out
 
 
+_OPENS_TEXT = re.compile(r"[\u3400-\u9fff“‘（(《【0-9０-９]")
+
+
 def _break_between(left: str, right: str) -> bool:
-    first = right[0]
-    if not ("\u3400" <= first <= "\u9fff" or first in "“‘（(《【0-9０-９"):
+    if not _OPENS_TEXT.match(right):
         return False
     if left[-1] in "。！？!?" or left.endswith(("。”", "！”", "？”")):
         return True
+    if left[-1] in "：:；;" and heading_level(right) is not None:
+        return True  # 下面，我讲几点意见： 一、…
     tail = _last_unit(left)
     if left[-1] in "：:" and is_salutation(tail):
         return True

@@ -32,7 +32,7 @@ from ..model import Removal
 from . import chrome, frontmatter, noise
 from .clean import Line
 from .frontmatter import is_prose
-from .patterns import DATE, heading_level, is_byline, is_salutation, is_sentence, is_subtitle
+from .patterns import closes_speech, heading_level, is_byline, is_salutation, is_sentence, is_subtitle
 from .rules import Rules, Verdict, judge
 from .unwrap import Wrap, wrap_width
 
@@ -55,7 +55,7 @@ def _watermark_key(text: str) -> str:
     """Repeated watermarks may carry a page number ("精选文库 第3页") or decoration: those aside, they repeat.
     A line of digits alone (years on a timeline: 2024 / 2025) is not a watermark."""
     key = re.sub(r"[0-9０-９]+", "#", re.sub(r"[\W_]+", "", text))  # decoration aside too: ✦ 文秘之家 ✦
-    return key if len(key.replace("#", "")) >= 2 else text
+    return key if len(key.replace("#", "")) >= 2 else "\0" + text  # too short to be a watermark
 
 
 # --- segments ---------------------------------------------------------------------------------
@@ -133,7 +133,7 @@ def _promotion_in_prose(text: str, rules: Rules) -> list[tuple[int, int, str]]:
     if 0 < last < len(text) - 1 and not any(a > last for a, _, _ in out):
         tail = text[last + 1:]
         v = judge(tail, rules)
-        if v.strong and len(tail) <= 60 and not is_prose(tail):
+        if v.strong and len(tail) <= 60 and not is_prose(tail) and re.search(r"\w", tail):
             out.append((last + 1, len(text), _reason("promotion glued into the text", v)))
     return out
 
@@ -196,7 +196,8 @@ def strip_lines(lines: list[Line], rules: Rules) -> tuple[list[Line], list[Remov
         if i == start:
             continue
         short = len(line.text) <= rules.watermark_max_chars
-        repeated = repeats[_watermark_key(line.text)] >= rules.watermark_min_repeats and short
+        repeated = (repeats[_watermark_key(line.text)] >= rules.watermark_min_repeats and short
+                    and not _watermark_key(line.text).startswith("\0"))
         continues = width is not None and width.broke(lines[i - 1].text, lines[i - 1].indented, line.text)
         if _speechlike(line.text) or _is_body_width(line, width) or is_prose(line.text) or _prose(line.text):
             # Speech text: only a strong signal on a short line that does not carry on a
@@ -276,8 +277,7 @@ def _splits_wrapped_paragraph(lines: list[Line], verdicts: list[Verdict], i: int
     line, after = lines[i], lines[i + 1]
     # Clearly short, and either carrying a signal or not a piece of a sentence (，、。 inside);
     # never the speaker's or the date's line.
-    if not width.is_short(line.text) or not verdicts[i].score and re.search("[，、。；]", line.text) \
-            or is_byline(line.text):
+    if not width.is_short(line.text) or not verdicts[i].score or is_byline(line.text):
         return False
     return (not line.indented and not width.broke(line.text, False, after.text)
             and not after.indented and not after.blank_before and not is_sentence(lines[prev].text)
@@ -338,13 +338,6 @@ def speech_end(lines: list[Line], verdicts: list[Verdict], start: int, rules: Ru
 
 def _after_closers(lines: list[Line], verdicts: list[Verdict], i: int, end: int) -> int:
     """Past the signal-free lines from `i` that close a speech: a date, a signature, （掌声）."""
-    while i < end and verdicts[i].clean and _closes_speech(lines[i].text):
+    while i < end and verdicts[i].clean and closes_speech(lines[i].text):
         i += 1
     return i
-
-
-def _closes_speech(text: str) -> bool:
-    """A line that may end a speech without being a sentence: a date, a signature
-    (述职人：李××), a stage direction in brackets （掌声）."""
-    return (bool(DATE.search(text)) or is_byline(text) or bool(re.match(r"^\S{1,6}[：:]\s*\S{1,6}$", text))
-            or bool(re.match(r"^[（(][^（）()]{1,10}[）)]$", text)))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .clean import CLOSING_MARKS, Line, fix_punctuation
-from .patterns import COMPLETE_TITLE, heading_level, is_byline, is_salutation, is_sentence, is_subtitle
+from .patterns import COMPLETE_TITLE, closes_speech, heading_level, is_byline, is_salutation, is_sentence, is_subtitle
 
 
 @lru_cache(maxsize=4096)  # wrap_width measures each line a dozen ways
@@ -126,6 +126,9 @@ def join_wrapped(lines: list[Line]) -> list[Line]:
     return out
 
 
+MIN_CUT_PARAGRAPH = 40  # characters: a line this long that ends no sentence is a paragraph cut by a line break
+
+
 def _continues(last: Line, line: Line, wrap: Wrap | None, uses_indent: bool, prev: Line) -> bool:
     """Whether `line` continues the paragraph `prev`, whose last physical line was `last`."""
     if line.role or prev.role:  # front matter is complete on its lines (structure joins a title's)
@@ -143,9 +146,22 @@ def _continues(last: Line, line: Line, wrap: Wrap | None, uses_indent: bool, pre
             not uses_indent or "。" not in line.text):
         return False
     if wrap is None:
-        # Not hard-wrapped, but a page break can still cut a paragraph mid-sentence.
-        return (line.after_break and len(last.text) >= 20 and not is_sentence(last.text)
-                and heading_level(last.text) is None and not last.text.endswith(("：", ":")))
+        # Not hard-wrapped, but a page break, or a copy's stray line break, can still cut a
+        # paragraph mid-sentence: a long line that ends no sentence goes on.
+        return ((line.after_break or not line.blank_before and len(last.text) >= MIN_CUT_PARAGRAPH)
+                and len(last.text) >= 20 and not is_sentence(last.text) and heading_level(last.text) is None
+                and heading_level(line.text) is None and not closes_speech(line.text)
+                and not last.text.endswith(("：", ":")))
     if line.blank_before and not (line.after_break or line.after_removed):
         return False
+    # A paragraph ends with a sentence: a line that ends none goes on, however short a PDF's lost
+    # glyphs left it (…必须倍加 / 惜；防控…), unless it is a heading that stopped short of the edge.
+    if not is_sentence(last.text) and heading_level(line.text) is None and not closes_speech(last.text) \
+            and not closes_speech(line.text):
+        if heading_level(prev.text) is None or "。" in prev.text or len(prev.text) > 60:
+            return True  # not a heading: a paragraph, perhaps with a run-in lead
+        # A heading goes on only from a full line, and only with the short rest of itself
+        # (…工作的重要 / 意义), never with a paragraph's full first line.
+        return (wrap.is_full(last.text, indented=last.indented or prev is last) and not wrap.is_full(line.text)
+                and "。" not in line.text[:-1])
     return wrap.broke(last.text, last.indented and prev is last, line.text)
