@@ -133,3 +133,15 @@ def toc_lines(texts: list[str]) -> set[int]:
             if j < len(texts) and re.fullmatch(r"[.…。·]+", texts[j]):
                 out.add(j)
     return out
+
+
+# --- template tags and labels ----------------------------------------------------------------
+
+# A CMS's template tag left in the text, with a cut entity before it: &n[标签:介绍], [标签:标题]
+TEMPLATE_TAG = re.compile(r"(?:&[a-zA-Z]{1,6};?)?\[\s*标签\s*[:：][^\]]{0,20}\]")
+# A site's label before a title: （现场实录）, 【重磅】, (全文)
+TITLE_LABEL = re.compile(r"^[（(【\[][^（）()【】\[\]]{2,8}[）)】\]]\s*")
+
+
+def template_tag_spans(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in TEMPLATE_TAG.finditer(text)] if "标签" in text else []

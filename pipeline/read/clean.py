@@ -18,6 +18,7 @@ from .patterns import TITLE_WORDS, is_byline, is_salutation, is_sentence, is_sub
 CLOSING_MARKS = "，。、；：？！”’）》〉」』】…—,.;:?!)"  # may not start a line (GB/T 15834)
 INDENT = " \t\u3000\u00a0\u2002\u2003"  # what a paragraph's indentation is made of
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width characters left at line ends by copying
+CENTRED_INDENT = 6  # spaces before a line: more than a paragraph's indentation
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class Line:
     before_break: bool = False  # a page mark stands right after it
     after_removed: bool = False  # a removed promotion or watermark line stands right before it
     role: str | None = None  # front matter the strip stage found: title, subtitle, byline, salutation
+    centred: bool = False  # set far in from the left, as a flip-book or PDF copy centres a title
 
 
 # Page marks a PDF copy leaves between pages: "- 3 -", "—3—", "第 2 页 共 7 页", "Page 3 of 9", "3/9", "3".
@@ -127,10 +129,36 @@ def clean_lines(text: str) -> tuple[list[Line], list[Removal]]:
                 lines[-1] = replace(lines[-1], before_break=True)
             broke = True
             continue
-        lines.append(Line(no, fix_punctuation(content), original[:1] in INDENT, blanks > gap, broke))
+        lead = len(original) - len(original.lstrip(INDENT + INVISIBLE))
+        lines.append(Line(no, fix_punctuation(content), original[:1] in INDENT, blanks > gap, broke,
+                          centred=lead >= CENTRED_INDENT))
         blanks = 0
         broke = False
+    lines = _cut_preview_page_numbers(lines, removed)
     return _drop_running_headers(lines, removed)
+
+
+_PREVIEW_PAGE = re.compile(r"^([0-9]{1,3})、")
+MIN_PREVIEW_PAGE = 80  # characters: a document preview's page is a long line
+
+
+def _cut_preview_page_numbers(lines: list[Line], removed: list[Removal]) -> list[Line]:
+    """Document-sharing previews number their pages at the start of each page's text (1、读书…
+    / 2、软实力的…), where a page may start mid-sentence. Such numbers count up from the first,
+    on long lines, and at least one of them cuts a sentence: they are page marks."""
+    numbered = [(i, int(m.group(1))) for i, l in enumerate(lines) if (m := _PREVIEW_PAGE.match(l.text))
+                and len(l.text) >= MIN_PREVIEW_PAGE]
+    if len(numbered) < 2 or any(b[1] != a[1] + 1 for a, b in zip(numbered, numbered[1:])):
+        return lines
+    if not any(i > 0 and not is_sentence(lines[i - 1].text) for i, _ in numbered[1:]):
+        return lines
+    out = list(lines)
+    for i, n in numbered:
+        mark = f"{n}、"
+        removed.append(Removal(lines[i].no, mark, "page mark (a preview's page number)"))
+        out[i] = replace(lines[i], text=lines[i].text[len(mark):], after_break=i > 0)
+    removed.sort(key=lambda r: r.line)
+    return out
 
 
 def _line_gap(raw: list[str]) -> int:

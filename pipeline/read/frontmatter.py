@@ -98,7 +98,7 @@ def _above_salutation(lines, salutation, front_ok, title_ok, may_be_speech, chro
             continue
         if is_subtitle(text):
             roles[j] = "subtitle"
-        elif _byline_by_the_salutation(text):
+        elif _byline_like(text):
             roles[j] = "byline"
             bylines.append(j)
         else:
@@ -112,9 +112,9 @@ def _above_salutation(lines, salutation, front_ok, title_ok, may_be_speech, chro
     return Front(min(roles), roles)
 
 
-def _byline_by_the_salutation(text: str) -> bool:
-    """A byline, or what only a byline is between a title and its salutation: a name alone
-    (傅西路, XXX), a speaker without a space (中信工程董事长金志宏), a date."""
+def _byline_like(text: str) -> bool:
+    """A byline, or what only a byline is right under a title or above its salutation: a name
+    alone (傅西路, XXX), a speaker without a space (中信工程董事长金志宏), a date."""
     if is_byline(text):
         return True
     if len(text) > 30 or is_sentence(text) or heading_level(text) is not None or TITLE_WORDS.search(text):
@@ -130,7 +130,8 @@ def _from_title(lines: list[Line], i: int, title_ok, front_ok) -> Front:
     a byline above it (县委书记 张××), and the subtitle and bylines under it."""
     top = i
     if not COMPLETE_TITLE.search(lines[i].text):
-        while (top > 0 and i - top < MAX_TITLE_LINES - 1 and not lines[top].blank_before and title_ok(top - 1)
+        while (top > 0 and i - top < MAX_TITLE_LINES - 1 and title_ok(top - 1)
+               and (not lines[top].blank_before or lines[top].centred and lines[top - 1].centred)
                and not TITLE_WORDS.search(lines[top - 1].text) and not is_byline(lines[top - 1].text)
                and sum(len(l.text) for l in lines[top - 1:i + 1]) <= MAX_TITLE_CHARS):
             top -= 1
@@ -143,7 +144,7 @@ def _from_title(lines: list[Line], i: int, title_ok, front_ok) -> Front:
     while j < len(lines) and j - i <= MAX_FRONT_LINES and front_ok(j) and is_subtitle(lines[j].text):
         roles[j] = "subtitle"
         j += 1
-    while j < len(lines) and j - i <= MAX_FRONT_LINES and front_ok(j) and is_byline(lines[j].text):
+    while j < len(lines) and j - i <= MAX_FRONT_LINES and front_ok(j) and _byline_like(lines[j].text):
         roles[j] = "byline"
         j += 1
     if j < len(lines) and front_ok(j) and is_salutation(lines[j].text):
@@ -152,20 +153,23 @@ def _from_title(lines: list[Line], i: int, title_ok, front_ok) -> Front:
 
 
 def _titled_by_occasion(lines, n, title_ok, front_ok, may_be_speech, chrome) -> int | None:
-    """The line naming the occasion: of those above the body's first paragraph, a complete
-    title (在…上的讲话) or one with front matter under it, nearest the body; else the first."""
-    body = next((i for i in range(n) if may_be_speech[i] and i not in chrome and is_prose(lines[i].text)), n)
-    candidates = [i for i in range(min(n, body)) if title_ok(i) and NAMES_OCCASION.search(lines[i].text)]
+    """The line naming the occasion that the speech's front matter follows (a byline, a
+    subtitle, the salutation); else the first one that the body's text follows (a page's
+    headline and its copies of the title stand above it, with other things under them);
+    else the first complete title (在…上的讲话), or the first such line."""
+    candidates = [i for i in range(n) if title_ok(i) and NAMES_OCCASION.search(lines[i].text)]
     if not candidates:
         return None
 
-    def fronted(i: int) -> bool:
-        following = next((lines[j].text for j in range(i + 1, len(lines)) if j not in chrome), "")
-        return (COMPLETE_TITLE.search(lines[i].text) is not None or is_byline(following)
-                or is_salutation(following) or is_subtitle(following) or _body_like(following))
+    def following(i: int) -> str:
+        return next((lines[j].text for j in range(i + 1, len(lines)) if j not in chrome), "")
 
-    good = [i for i in candidates if fronted(i)]
-    return good[-1] if good else candidates[0]
+    for test in (lambda f: _byline_like(f) or is_salutation(f) or is_subtitle(f), _body_like):
+        found = [i for i in candidates if test(following(i))]
+        if found:
+            return found[0]
+    complete = [i for i in candidates if COMPLETE_TITLE.search(lines[i].text)]
+    return (complete or candidates)[0]
 
 
 def _titled_by_front_matter(lines, n, title_ok, front_ok, chrome) -> int | None:
@@ -198,7 +202,7 @@ def _key(text: str) -> str:
 
 def _title_shaped(text: str) -> bool:
     return (looks_like_title_line(text) and not is_salutation(text) and not is_subtitle(text)
-            and not is_byline(text) and text.count("，") < 2)
+            and not is_byline(text) and not is_prose(text))
 
 
 def _body_like(text: str) -> bool:

@@ -36,6 +36,8 @@ MIN_GLUED_PAGE = 300  # a line this long with headings inside is a page that los
 def split_glued(lines: list[Line]) -> list[Line]:
     out: list[Line] = []
     salutation_seen = False
+    # Without a salutation, a title glued into a line after a sentence is found by its occasion.
+    title_wanted = not any(_has_salutation(l.text) for l in lines[:FRONT_LINES])
     for line in lines:
         pieces = _at_spaced_breaks(line.text) if len(line.text) >= MIN_SPACED_PAGE else [line.text]
         if len(line.text) >= MIN_GLUED_PAGE:
@@ -51,6 +53,11 @@ def split_glued(lines: list[Line]) -> list[Line]:
                     salutation_seen = True
                 expanded += cut if cut is not None else [p]
             pieces = expanded
+            pieces = [q for p in pieces for q in _date_and_name(p)]
+        if title_wanted:
+            cut = _around_complete_title(line.text)
+            if cut is not None:
+                pieces, title_wanted = cut, False
         pieces = [q for p in pieces for q in _after_heading(p)]
         pieces = [p for p in pieces if p]
         for k, p in enumerate(pieces):
@@ -58,6 +65,13 @@ def split_glued(lines: list[Line]) -> list[Line]:
                        replace(line, text=p, blank_before=line.blank_before if k == 0 else True,
                                indented=line.indented if k == 0 else False))
     return out
+
+
+FRONT_LINES = 12  # lines: where a speech's front matter may stand
+
+
+def _has_salutation(text: str) -> bool:
+    return is_salutation(text) or _around_salutation(text) is not None
 
 
 # --- paragraph breaks turned into spaces -------------------------------------------------------
@@ -202,6 +216,36 @@ def _cut_subtitle(text: str) -> list[str]:
     if m and m.start() >= 4:
         return [text[:m.start()], text[m.start():]]
     return [text]
+
+
+_DATE_THEN_NAME = re.compile(r"^([（(][^（）()]{4,24}[）)])\s*([\u4e00-\u9fff]{2,4}|[xX×]{2,4})$")
+_NAME_THEN_DATE = re.compile(r"^([\u4e00-\u9fff]{2,4}|[xX×]{2,4})\s*([（(][^（）()]{4,24}[）)])$")
+
+
+def _date_and_name(text: str) -> list[str]:
+    """A byline line holding the date and the speaker: （2020 年 3 月 10 日）胡和平."""
+    m = _DATE_THEN_NAME.match(text) or _NAME_THEN_DATE.match(text)
+    if m and re.search("[年月日]", text):
+        return [m.group(1), m.group(2)]
+    return [text]
+
+
+# A title complete in itself, glued into a line after a sentence (a 公众号 blurb before it),
+# with the speaker and the date in brackets after it, then the body.
+_GLUED_TITLE = re.compile(
+    rf"(?:^|(?<=[。！？]))(在[^。！？，\s]{{2,40}}?[上中时]的(?:讲话|发言|致辞|报告|主持词))"
+    rf"([^。！？，\s（(]{{0,14}}?(?:{OFFICE.pattern.replace('(', '(?:', 1)})[^。！？，\s（(]{{0,4}})?"
+    rf"\s*([（(][^（）()]{{4,24}}[）)])?(?=\s|$|[（(]|[\u4e00-\u9fff])")
+
+
+def _around_complete_title(text: str) -> list[str] | None:
+    for m in _GLUED_TITLE.finditer(text):
+        if not (m.group(2) or m.group(3)) and m.end() < len(text) and not text[m.end()].isspace():
+            continue  # 在…会议上的讲话精神: a sentence that names a speech
+        pieces = [text[:m.start()], m.group(1), m.group(2) or "", m.group(3) or "", text[m.end():]]
+        pieces = [p.strip() for p in pieces if p and p.strip()]
+        return pieces if len(pieces) > 1 else None
+    return None
 
 
 # --- a heading and its first sentence -----------------------------------------------------------

@@ -32,7 +32,7 @@ from ..model import Removal
 from . import chrome, frontmatter, noise
 from .clean import Line
 from .frontmatter import is_prose
-from .patterns import closes_speech, heading_level, is_byline, is_salutation, is_sentence, is_subtitle
+from .patterns import DATE, NAMES_OCCASION, closes_speech, heading_level, is_byline, is_salutation, is_sentence, is_subtitle
 from .rules import Rules, Verdict, judge
 from .unwrap import Wrap, wrap_width
 
@@ -110,6 +110,10 @@ def _segment_spans(rules: Rules):
         numbering = chrome.item_numbering(text)
         if numbering:
             found.append((*numbering, "site chrome (a collection's numbering)"))
+        found += [(a, b, "site chrome (a template tag)") for a, b in chrome.template_tag_spans(text)]
+        label = chrome.TITLE_LABEL.match(text)
+        if label and NAMES_OCCASION.search(text) and len(text) - label.end() >= 8 and not DATE.search(label.group(0)):
+            found.append((0, label.end(), "site chrome (a label before the title)"))
         if is_prose(text):
             found += _promotion_in_prose(text, rules)
         return found

@@ -153,15 +153,20 @@ def _continues(last: Line, line: Line, wrap: Wrap | None, uses_indent: bool, pre
                 and heading_level(line.text) is None and not closes_speech(line.text)
                 and not last.text.endswith(("：", ":")))
     if line.blank_before and not (line.after_break or line.after_removed):
-        return False
+        # A blank line ends a paragraph, but for a full line that ends no sentence (a flip-book
+        # copy puts blank lines inside paragraphs).
+        return (wrap.is_full(last.text, indented=last.indented) and not is_sentence(last.text)
+                and not line.indented and heading_level(line.text) is None and not closes_speech(line.text))
     # A paragraph ends with a sentence: a line that ends none goes on, however short a PDF's lost
     # glyphs left it (…必须倍加 / 惜；防控…), unless it is a heading that stopped short of the edge.
     if not is_sentence(last.text) and heading_level(line.text) is None and not closes_speech(last.text) \
             and not closes_speech(line.text):
         if heading_level(prev.text) is None or "。" in prev.text or len(prev.text) > 60:
             return True  # not a heading: a paragraph, perhaps with a run-in lead
+        if last.text.endswith(("，", "、")):
+            return True  # a heading broken after a clause: 一、肯定成绩，正视问题， / 进一步增强…
         # A heading goes on only from a full line, and only with the short rest of itself
         # (…工作的重要 / 意义), never with a paragraph's full first line.
-        return (wrap.is_full(last.text, indented=last.indented or prev is last) and not wrap.is_full(line.text)
+        return (wrap.is_full(last.text, indented=last.indented or prev is last) and wrap.is_short(line.text)
                 and "。" not in line.text[:-1])
     return wrap.broke(last.text, last.indented and prev is last, line.text)
