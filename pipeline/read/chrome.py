@@ -21,6 +21,8 @@ from .patterns import HEADING_LEVELS, is_sentence
 
 # --- metadata lines ---------------------------------------------------------------------
 
+METADATA_REASON = "site chrome (the page's metadata)"
+
 _CLOCK = r"[0-9]{1,2}\s*[:：]\s*[0-9]{2}(?:\s*[:：]\s*[0-9]{2})?"
 # A date with a time of day: a page's time stamp, never a speech's date line.
 TIME_STAMP = re.compile(rf"(?:19|20)[0-9]{{2}}\s*[-/.年]\s*[0-9]{{1,2}}\s*[-/.月]\s*[0-9]{{1,2}}\s*日?\s*{_CLOCK}")

@@ -35,13 +35,15 @@ class Front:
     start: int  # the speech's first line; all above it is the site's header
     roles: dict[int, str] = field(default_factory=dict)  # line index -> title/subtitle/byline/salutation
     duplicates: set[int] = field(default_factory=set)  # lines above `start` that repeat the title
+    furniture: set[int] = field(default_factory=set)  # a post's lines between its title and its text
 
     @property
     def title(self) -> list[int]:
         return sorted(i for i, r in self.roles.items() if r == "title")
 
 
-def locate(lines: list[Line], may_be_speech: list[bool], clean: list[bool], chrome: set[int]) -> Front:
+def locate(lines: list[Line], may_be_speech: list[bool], clean: list[bool], chrome: set[int],
+           metadata: set[int] = frozenset()) -> Front:
     """The speech's start and front matter.
 
     may_be_speech[i]: line i carries no strong signal of promotion (prose is protected from
@@ -72,8 +74,15 @@ def locate(lines: list[Line], may_be_speech: list[bool], clean: list[bool], chro
     title = _titled_by_occasion(lines, n, title_ok, front_ok, may_be_speech, chrome)
     if title is None:
         title = _titled_by_front_matter(lines, n, title_ok, front_ok, chrome)
+    post = None
+    if title is None:
+        title, post = _titled_by_metadata(lines, n, title_ok, chrome, metadata) or (None, None)
     if title is not None:
-        return _with_duplicates(lines, _from_title(lines, title, title_ok, front_ok))
+        front = _with_duplicates(lines, _from_title(lines, title, title_ok, front_ok))
+        if post is not None:  # a forum's or news page's furniture between the title and the text
+            front.furniture = {j for j in range(title + 1, post) if j not in front.roles and j not in chrome
+                               and not is_prose(lines[j].text)}
+        return front
     start = next((i for i in range(len(lines)) if may_be_speech[i] and i not in chrome
                   and (clean[i] or is_prose(lines[i].text))), len(lines))
     return Front(start)
@@ -184,6 +193,23 @@ def _titled_by_front_matter(lines, n, title_ok, front_ok, chrome) -> int | None:
         if (title_ok(i) and following is not None and front_ok(following)
                 and (is_byline(lines[following].text) or is_subtitle(lines[following].text))):
             return i
+    return None
+
+
+def _titled_by_metadata(lines, n, title_ok, chrome, metadata) -> tuple[int, int] | None:
+    """A post's title (a forum's, a news page's) stands above the page's metadata line (…发表于
+    2013-1-25 22:15), with the post's text under it: the nearest title-shaped line above, and
+    the text's first line."""
+    for m in sorted(i for i in metadata if i < n):
+        after = [j for j in range(m + 1, min(len(lines), m + 6)) if j not in chrome]
+        body = next((j for j in after[:3] if _body_like(lines[j].text)), None)
+        if body is None:
+            continue
+        for i in range(m - 1, max(-1, m - 5), -1):
+            if title_ok(i):
+                return i, body
+            if is_prose(lines[i].text):
+                break
     return None
 
 

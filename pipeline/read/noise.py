@@ -27,21 +27,35 @@ FILLER_SHARE = 0.7  # of a run's characters outside the common level
 
 
 @lru_cache(maxsize=8192)
-def is_common_han(ch: str) -> bool:
-    """One of the most frequent hanzi: GB 2312's level 1 (3,755 simplified characters, codes
-    0xB0A1-0xD7F9) or Big5's level 1 (5,401 traditional ones, 0xA440-0xC67E), the sets each
-    standard chose by frequency. A speech converted to traditional script stays common."""
+def _levels(ch: str) -> tuple[bool, bool]:
+    """(in GB 2312's level 1, in Big5's level 1): the 3,755 most frequent simplified characters
+    (codes 0xB0A1-0xD7F9) and the 5,401 most frequent traditional ones (0xA440-0xC67E), the
+    sets each standard chose by frequency."""
     try:
         code = ch.encode("gb2312")
-        if len(code) == 2 and 0xB0 <= code[0] <= 0xD7:
-            return True
+        gb = len(code) == 2 and 0xB0 <= code[0] <= 0xD7
     except UnicodeEncodeError:
-        pass
+        gb = False
     try:
         code = ch.encode("big5")
+        big5 = len(code) == 2 and 0xA440 <= (code[0] << 8 | code[1]) <= 0xC67E
     except UnicodeEncodeError:
-        return False
-    return len(code) == 2 and 0xA440 <= (code[0] << 8 | code[1]) <= 0xC67E
+        big5 = False
+    return gb, big5
+
+
+def is_common_han(ch: str, traditional: bool | None = None) -> bool:
+    """A frequent character of simplified or (traditional=True) traditional text; either, when
+    the script is not known."""
+    gb, big5 = _levels(ch)
+    return (gb or big5) if traditional is None else big5 if traditional else gb
+
+
+def _traditional(text: str) -> bool:
+    """Whether a line is written in traditional script: more of its characters are frequent
+    only there than frequent only in simplified text."""
+    only = [_levels(ch) for ch in text if _han(ch)]
+    return sum(1 for gb, big5 in only if big5 and not gb) > sum(1 for gb, big5 in only if gb and not big5)
 
 
 def _han(ch: str) -> bool:
@@ -51,11 +65,14 @@ def _han(ch: str) -> bool:
 def filler_spans(text: str) -> list[tuple[int, int]]:
     """Runs of Han characters (no punctuation between) of which most are rare."""
     spans = []
+    traditional = None
     for m in _HAN_RUN.finditer(text):
         run = m.group(0)
         if len(run) < MIN_FILLER_RUN:
             continue
-        rare = [not is_common_han(ch) for ch in run]
+        if traditional is None:
+            traditional = _traditional(text)
+        rare = [not is_common_han(ch, traditional) for ch in run]
         # The densest stretch: trim common characters at the run's ends (speech glued to the filler).
         start, end = 0, len(run)
         while start < end and not rare[start]:

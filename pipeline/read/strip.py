@@ -153,7 +153,7 @@ def _chrome_lines(lines: list[Line], rules: Rules) -> dict[int, str]:
         items = chrome.breadcrumb_items(text)
         crumbs.update(items[1:])
         if chrome.is_metadata_line(text, labels):
-            found[i] = "site chrome (the page's metadata)"
+            found[i] = chrome.METADATA_REASON
         elif chrome.is_foreign_paragraph(text):
             found[i] = "site chrome (text in another script: a translation)"
     for i, text in enumerate(texts):
@@ -172,7 +172,9 @@ def strip_lines(lines: list[Line], rules: Rules) -> tuple[list[Line], list[Remov
     lines, removed = _cut(lines, _segment_spans(rules))
     verdicts = [judge(l.text, rules) for l in lines]
     chrome_at = _chrome_lines(lines, rules)
-    front = frontmatter.locate(lines, [not v.strong for v in verdicts], [v.clean for v in verdicts], set(chrome_at))
+    metadata = {i for i, r in chrome_at.items() if r == chrome.METADATA_REASON}
+    front = frontmatter.locate(lines, [not v.strong for v in verdicts], [v.clean for v in verdicts], set(chrome_at),
+                               metadata)
     start = front.start
     end = speech_end(lines, verdicts, start, rules, chrome_at, front.roles)
     width = wrap_width([l for i, l in enumerate(lines) if i not in chrome_at])
@@ -192,6 +194,9 @@ def strip_lines(lines: list[Line], rules: Rules) -> tuple[list[Line], list[Remov
             continue
         if i in chrome_at:
             reasons[i] = chrome_at[i]
+            continue
+        if i in front.furniture:
+            reasons[i] = _reason("site chrome (between the post's title and its text)", verdicts[i])
             continue
         line, v = lines[i], verdicts[i]
         if title_key and frontmatter._key(line.text) == title_key:
@@ -227,7 +232,9 @@ def strip_lines(lines: list[Line], rules: Rules) -> tuple[list[Line], list[Remov
             removed.append(Removal(line.no, line.text, reasons[i]))
             speech_like = (_speechlike(line.text) and len(line.text) >= 8 or _front_matter(line.text)
                            or is_prose(line.text))
-            if speech_like and reasons[i] != "duplicate of the title" and (start <= i < end or is_prose(line.text)):
+            if reasons[i] in ("duplicate of the title", chrome.METADATA_REASON) and not is_prose(line.text):
+                speech_like = False  # a copy of the title, a time stamp: nothing of the speech
+            if speech_like and (start <= i < end or is_prose(line.text)):
                 warnings.append(f"line {line.no} was removed ({reasons[i]}) but reads like speech text: "
                                 f"{line.text[:40]}")
                 prose_removed += len(line.text)

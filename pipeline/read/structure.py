@@ -38,7 +38,7 @@ def build_blocks(paras: list[Line]) -> tuple[list[Block], list[str]]:
         else:
             blocks.append(body_block(p.text))
         prev_role = p.role
-    warnings = [] if any(b.type == "title" for b in blocks) else ["no title found: the first line is not a title"]
+    warnings = [] if any(b.type == "title" for b in blocks) else ["no title found: no line before the text reads as its title"]
     return blocks, warnings
 
 

@@ -1,0 +1,173 @@
+"""Unit tests of the shapes real downloads come in (tests/corpus_real has the pages): copy-
+protection noise, site chrome, glued lines, and finding the speech and its title. Each stage
+is called on strings; the lines are shaped like those pages, written small."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.read import read_speech
+from pipeline.read.chrome import (breadcrumb_items, is_foreign_paragraph, is_metadata_line, item_numbering,
+                                  metadata_labels_pattern, style_sheet_spans, toc_lines)
+from pipeline.read.clean import Line
+from pipeline.read.noise import is_common_han, noise_spans
+from pipeline.read.rules import load_rules
+from pipeline.read.split import split_glued
+
+RULES = load_rules()
+LABELS = metadata_labels_pattern(RULES.metadata_labels)
+
+
+def read(text: str):
+    doc = read_speech(text.encode("utf-8"))
+    return [(b.type, b.text) for b in doc.blocks], doc
+
+
+# --- noise -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,noise", [
+    ("4 d0 L2 Z& v4 N3 }&", "4 d0 L2 Z& v4 N3 }&"),  # a whole line of forum jammer
+    ("会议。4 d0 L2 Z& v4 N3 }&", "4 d0 L2 Z& v4 N3 }&"),  # at a line's end
+    (") G5 \\: Q) B Z7 P(1)言会。", ") G5 \\: Q) B Z7 P"),  # at its start; the enumerator stays
+    ("蒄蚄袀膇莀蚃羂羀芆蚃蚂膅膂全面推进", "蒄蚄袀膇莀蚃羂羀芆蚃蚂膅膂"),  # rare-character filler
+])
+def test_noise_is_found_by_what_it_is(text, noise):
+    assert [text[a:b] for a, b, _ in noise_spans(text)] == [noise]
+
+
+@pytest.mark.parametrize("text", [
+    "GDP增长6.5%，5G基站 10:30 召开", "推进5G 4G 3G 网络", "Comrades: On behalf of the Central Committee",
+    "我们要加强党的建设，璟昇珺", "深入研究當前國際國內經濟形勢，準確把握全鎮經濟社會發展特征",  # traditional script
+    "APP、PPP、CPI 2.1%、PM2.5", "第1,2条和f(x) = 1",
+])
+def test_speech_ascii_and_rare_names_are_not_noise(text):
+    assert noise_spans(text) == []
+
+
+def test_common_characters_are_gb2312_or_big5_level_one():
+    assert is_common_han("党") and is_common_han("黨") and not is_common_han("蒄")
+    assert is_common_han("膂", traditional=True) and not is_common_han("膂", traditional=False)
+
+
+# --- chrome ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "时间：2022-05-11 11:04:00", "时间：2015-02-16 16:16   作者：网站管理员   点击：", "日期：2023.01.21 来源：香江集团",
+    "发表单位：团市委    发表时间：2010-01-20 11:21", "2022年10月23日12:55", "公文搜 2021-08-31 21:01:46 讲话发言",
+    "2023-09-23 383", "2024-05-12 999+ 58.7KB 12 页 海报", "字数：4013 字 浏览：851次 下载：2次",
+])
+def test_metadata_lines(text):
+    assert is_metadata_line(text, LABELS)
+
+
+@pytest.mark.parametrize("text", [
+    "（2024年3月12日）", "县委书记 刘××", "作者：这句话其实是一个完整的句子，并且很长很长。", "2024年1月15日",
+    "来源于群众，服务于群众，是我们的根本宗旨。",
+])
+def test_dates_bylines_and_sentences_are_not_metadata(text):
+    assert not is_metadata_line(text, LABELS)
+
+
+def test_breadcrumbs_numbering_translation_style_sheets_and_tables_of_contents():
+    assert breadcrumb_items("当前位置：文秘家园>> 文秘范文>> 领导讲话>> 科技教育")[-1] == "科技教育"
+    assert breadcrumb_items("一、坚持 > 二、推进") == []
+    for title, cut in [("市长安全生产讲话 篇1", " 篇1"), ("医院院长年会致辞【篇1】", "【篇1】"),
+                       ("市长安全生产讲话（通用3篇）", "（通用3篇）"), ("2023年宣传思想工作讲话【第一篇】", "【第一篇】")]:
+        a, b = item_numbering(title)
+        assert title[a:b] == cut
+    assert item_numbering("在全市第一篇章的讲话") is None
+    assert is_foreign_paragraph("Comrades came to Xining this time and I am delighted with all the comrades in Qinghai.")
+    assert not is_foreign_paragraph('A&B公司<b>粗体</b><font name="x" color="red">字</font><a href="x">链接</a>')
+    css = "l> [标签:标题] @page { size: 8.27in 11.69in } p { color: #000000; line-height: 115% } 市长在会上的讲话"
+    (a, b), = style_sheet_spans(css)
+    assert css[b:].strip() == "市长在会上的讲话"
+    toc = ["目录/提纲：……", "一、认清形势", "二、明确思路", "……", "同志们："]
+    assert toc_lines(toc) == {0, 1, 2, 3}
+
+
+# --- glued lines -------------------------------------------------------------------------------
+
+def _split(*texts):
+    return [l.text for l in split_glued([Line(i + 1, t) for i, t in enumerate(texts)])]
+
+
+def test_title_salutation_and_body_glued_on_one_line():
+    assert _split("在区安全生产工作推进会上的讲话同志们：今天，我们在这里召开会议。") == [
+        "在区安全生产工作推进会上的讲话", "同志们：", "今天，我们在这里召开会议。"]
+    assert _split("尊敬的各位老师，亲爱的同学们：大家下午好！") == ["尊敬的各位老师，亲爱的同学们：", "大家下午好！"]
+
+
+def test_front_matter_glued_before_the_salutation_is_cut_into_its_pieces():
+    pieces = _split("编号：136929198全县秋冬季创森工作会议上的主持词201X/X/XX全县秋冬季创森工作会议上的主持词"
+                    "县委常委、县政府负责人xxx（二○一八年十二月二十九日）同志们：现在开会。")
+    assert pieces == ["编号：136929198", "全县秋冬季创森工作会议上的主持词", "201X/X/XX", "全县秋冬季创森工作会议上的主持词",
+                      "县委常委、县政府负责人xxx", "（二○一八年十二月二十九日）", "同志们：", "现在开会。"]
+
+
+def test_a_page_whose_breaks_became_spaces():
+    assert _split("同志們： 我代表中共中央委員会，向全国先进集体和先进生产者代表大会致以最热烈的祝賀！ "
+                  "同志們，当我們在这里集会的时候，国家正处在新高潮中。") == [
+        "同志們：", "我代表中共中央委員会，向全国先进集体和先进生产者代表大会致以最热烈的祝賀！",
+        "同志們，当我們在这里集会的时候，国家正处在新高潮中。"]
+    assert _split("下面，我讲几点意见： 一、认清形势，增强责任感 1-11月，我市安全生产形势总体较为平稳，有喜有忧，"
+                  "没有发生特大伤亡事故。") == [
+        "下面，我讲几点意见：", "一、认清形势，增强责任感", "1-11月，我市安全生产形势总体较为平稳，有喜有忧，没有发生特大伤亡事故。"]
+    # spaces inside a sentence stay
+    assert _split("习近平总书记多次强调， 疫情防控成绩来之不易，必须倍加珍惜防控成果，持续巩固。") == [
+        "习近平总书记多次强调， 疫情防控成绩来之不易，必须倍加珍惜防控成果，持续巩固。"]
+
+
+def test_a_level_one_heading_ending_in_a_full_stop_and_its_paragraph():
+    assert _split("一、忧患意识要长存。新冠肺炎疫情发生以来，我们始终坚持。") == ["一、忧患意识要长存。", "新冠肺炎疫情发生以来，我们始终坚持。"]
+    assert _split("一要加强政治建设。政治建设是根本。") == ["一要加强政治建设。政治建设是根本。"]  # a lead stays
+
+
+# --- finding the speech, then its title ----------------------------------------------------------
+
+def test_the_title_nearest_the_salutation_wins_over_a_headline():
+    blocks, doc = read("• 今天是：\n当前位置： 首页 > 领导讲话\n团市委书记陈新文在共青团佛山市第十三次代表大会闭幕式上的讲话\n"
+                       "发表单位：团市委    发表时间：2010-01-20 11:21\n在当选为共青团佛山市第十三届委员会书记时的讲话\n陈新文\n"
+                       "尊敬的各位代表：\n今天开了一天会，非常辛苦大家。")
+    assert blocks[:3] == [("title", "在当选为共青团佛山市第十三届委员会书记时的讲话"), ("byline", "陈新文"),
+                          ("salutation", "尊敬的各位代表：")]
+    assert {r.line: r.reason for r in doc.removed}[4].startswith("site chrome")
+
+
+def test_copies_of_the_title_and_a_collections_numbering_go():
+    blocks, doc = read("首页 > 讲话 > 市长安全生产讲话【通用三篇】正文\n市长安全生产讲话【通用三篇】\n时间:2022-10-21 15:42:29\n"
+                       "市长安全生产讲话(通用3篇)\n市长安全生产讲话 篇1\n今天的会议开得很适时，现在正是上半年已经结束、下半年刚刚开始的关键时期。")
+    assert blocks[0] == ("title", "市长安全生产讲话") and len(blocks) == 2
+    assert sum(r.reason == "duplicate of the title" for r in doc.removed) == 2
+
+
+def test_a_paragraph_a_preview_cut_short_is_never_footer():
+    text = ("在全面落实河长制工作领导小组会议上的讲话\n同志们：\n刚才我们听取了汇报，审议了三个文件。\n"
+            "全面推行河长制湖长制，是以习近平同志为核心的党中央作出的重大决策，也是加强河湖管理保护、促进生态文明建设的制度创新。特别是我县处于\n"
+            "阅读全文\n（想阅读完全部图文内容，您需要先登")
+    blocks, doc = read(text)
+    assert blocks[-1][1].endswith("特别是我县处于")
+    assert [r.text for r in doc.removed] == ["阅读全文", "（想阅读完全部图文内容，您需要先登"]
+
+
+def test_vocabulary_alone_never_removes_prose():
+    blocks, _ = read("论文部分内容阅读\n同志们这次到西宁来，我和青海省的同志们都很高兴。我代表省委对您们表示热烈欢迎。")
+    assert blocks == [("paragraph", "同志们这次到西宁来，我和青海省的同志们都很高兴。我代表省委对您们表示热烈欢迎。")]
+
+
+def test_promotion_glued_into_a_sentence_goes_as_a_segment():
+    blocks, doc = read("在全县工作会议上的讲话\n同志们：\n我们的工作还有差距，创新能力有待进一步增强。【更多公文素材，微信：dadawk01】\n")
+    assert blocks[-1] == ("paragraph", "我们的工作还有差距，创新能力有待进一步增强。")
+    assert any(r.line == 3 and r.text == "【更多公文素材，微信：dadawk01】" for r in doc.removed)
+
+
+def test_a_large_removal_of_prose_is_a_warning_that_names_how_much():
+    news = "九州同庆日，恰逢月圆时。今天傍晚，市人民政府在展览中心举行国庆招待会，热烈庆祝中华人民共和国成立七十四周年。"
+    _, doc = read("\n".join([news] * 4 + ["在国庆招待会上的致辞", "2023年9月28日", "女士们，先生们，同志们，朋友们：",
+                                         "九州同庆日，恰逢月圆时。今晚，我们欢聚一堂。"]))
+    assert any("characters that read like speech text were removed" in w for w in doc.warnings)
+
+
+def test_a_post_title_above_its_metadata_line():
+    blocks, doc = read("关灯\n开启左侧\n\n浅谈领导讲话稿的写作\n\n[复制链接]\n安徽老秘 发表于 2013-1-25 22:15:35 | 显示全部楼层\n"
+                       "公文写作培训班\n今天利用这个机会，给大家讲讲领导讲话稿写作的一些粗浅体会，经历过不同的工作部门。")
+    assert blocks == [("title", "浅谈领导讲话稿的写作"),
+                      ("paragraph", "今天利用这个机会，给大家讲讲领导讲话稿写作的一些粗浅体会，经历过不同的工作部门。")]
