@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.read import read_speech
-from pipeline.read.chrome import (breadcrumb_items, is_foreign_paragraph, is_metadata_line, item_numbering,
+from pipeline.read.chrome import (breadcrumb_items, is_collection_title, is_foreign_paragraph, is_metadata_line, item_numbering,
                                   metadata_labels_pattern, style_sheet_spans, toc_lines)
 from pipeline.read.clean import Line
 from pipeline.read.noise import is_common_han, noise_spans
@@ -70,11 +70,14 @@ def test_dates_bylines_and_sentences_are_not_metadata(text):
 def test_breadcrumbs_numbering_translation_style_sheets_and_tables_of_contents():
     assert breadcrumb_items("当前位置：文秘家园>> 文秘范文>> 领导讲话>> 科技教育")[-1] == "科技教育"
     assert breadcrumb_items("一、坚持 > 二、推进") == []
-    for title, cut in [("市长安全生产讲话 篇1", " 篇1"), ("医院院长年会致辞【篇1】", "【篇1】"),
-                       ("市长安全生产讲话（通用3篇）", "（通用3篇）"), ("2023年宣传思想工作讲话【第一篇】", "【第一篇】")]:
+    for title, cut in [("市长安全生产讲话 篇1", " 篇1"), ("医院院长年会致辞【篇1】", "【篇1】"), ("第1篇： 2023年支部书记党课讲稿", "第1篇： "),
+                       ("2023年宣传思想工作讲话【第一篇】", "【第一篇】"), ("群众座谈会发言范文第1篇", "范文第1篇"),
+                       ("在鲁商高质量发展大会上的致辞范文1655字", "范文1655字"), ("党课讲稿 党课讲稿：中国共产党的精神力量", "党课讲稿 ")]:
         a, b = item_numbering(title)
         assert title[a:b] == cut
-    assert item_numbering("在全市第一篇章的讲话") is None
+    assert item_numbering("在全市第一篇章的讲话") is None and item_numbering("……………………（完）") is None
+    assert is_collection_title("市长安全生产讲话（通用3篇）") and is_collection_title("党支部书记培训收获与感悟【4篇】")
+    assert not is_collection_title("市长安全生产讲话 篇1")
     assert is_foreign_paragraph("Comrades came to Xining this time and I am delighted with all the comrades in Qinghai.")
     assert not is_foreign_paragraph('A&B公司<b>粗体</b><font name="x" color="red">字</font><a href="x">链接</a>')
     css = "l> [标签:标题] @page { size: 8.27in 11.69in } p { color: #000000; line-height: 115% } 市长在会上的讲话"
@@ -136,7 +139,7 @@ def test_copies_of_the_title_and_a_collections_numbering_go():
     blocks, doc = read("首页 > 讲话 > 市长安全生产讲话【通用三篇】正文\n市长安全生产讲话【通用三篇】\n时间:2022-10-21 15:42:29\n"
                        "市长安全生产讲话(通用3篇)\n市长安全生产讲话 篇1\n今天的会议开得很适时，现在正是上半年已经结束、下半年刚刚开始的关键时期。")
     assert blocks[0] == ("title", "市长安全生产讲话") and len(blocks) == 2
-    assert sum(r.reason == "duplicate of the title" for r in doc.removed) == 2
+    assert [r.reason for r in doc.removed if r.line in (2, 4)] == ["site chrome (a collection's title)"] * 2
 
 
 def test_a_paragraph_a_preview_cut_short_is_never_footer():
@@ -171,3 +174,24 @@ def test_a_post_title_above_its_metadata_line():
                        "公文写作培训班\n今天利用这个机会，给大家讲讲领导讲话稿写作的一些粗浅体会，经历过不同的工作部门。")
     assert blocks == [("title", "浅谈领导讲话稿的写作"),
                       ("paragraph", "今天利用这个机会，给大家讲讲领导讲话稿写作的一些粗浅体会，经历过不同的工作部门。")]
+
+
+def test_a_collection_page_holds_its_first_item():
+    blocks, doc = read("党支部书记培训收获与感悟【4篇】\n书记，原指负责文件记录或负责缮写的人员，在一些政党中也指主持日常事务的领导人。\n"
+                       "第一篇： 党支部书记培训收获与感悟\n\n党支部书记培训教案\n授课：茹万春\n2010年9月20日\n"
+                       "今天，我就党支部工作讲三个问题，一是性质，二是职责。\n第二篇： 党支部书记培训体会\n尊敬的书")
+    assert blocks == [("title", "党支部书记培训教案"), ("byline", "授课：茹万春"), ("byline", "2010年9月20日"),
+                      ("paragraph", "今天，我就党支部工作讲三个问题，一是性质，二是职责。")]
+
+
+def test_pinyin_glosses_and_inserted_commas_throughout_a_page_are_noise():
+    blocks, _ = read("在毕业典礼上的讲话\n亲爱的同学们： 大家上午好,!\n六月的师大,繁花似锦,,绿草如茵,。带着离愁别绪,,我们又迎来毕业(yè)季。"
+                     "今天,有9407名同学(xué)圆满完成学(xué)业。")
+    assert blocks == [("title", "在毕业典礼上的讲话"), ("salutation", "亲爱的同学们："), ("paragraph", "大家上午好！"),
+                      ("paragraph", "六月的师大，繁花似锦，绿草如茵。带着离愁别绪，我们又迎来毕业季。今天，有9407名同学圆满完成学业。")]
+
+
+def test_a_traditional_page_is_read_through_its_simplified_view_and_printed_as_it_is():
+    blocks, _ = read("領導鎮委會議講話范文\n在全縣林業工作推進會議上的講話\n同誌們：\n今天，我們在這里召開全縣林業工作推進會議，主要任務是部署工作。")
+    assert blocks == [("title", "在全縣林業工作推進會議上的講話"), ("salutation", "同誌們："),
+                      ("paragraph", "今天，我們在這里召開全縣林業工作推進會議，主要任務是部署工作。")]

@@ -6,7 +6,7 @@ A pure function of its inputs; the CLI and `convert` call it with a file's bytes
 from __future__ import annotations
 
 from ..model import Document
-from . import clean, decode, split, strip, structure, unwrap
+from . import clean, decode, script, split, strip, structure, unwrap
 from .rules import Rules, RulesError, load_rules
 
 __all__ = ["NoSpeechError", "Rules", "RulesError", "load_rules", "read_speech"]
@@ -19,14 +19,26 @@ class NoSpeechError(ValueError):
 def read_speech(raw: bytes, source: str = "", encoding: str | None = None,
                 rules: Rules | None = None) -> Document:
     decoded = decode.decode(raw, encoding)
-    lines, removed = clean.clean_lines(decoded.text)
+    rules = rules or load_rules()
+    view = script.simplified_view(decoded.text)
+    if view is not None:  # traditional script: read the simplified view, print the original
+        try:
+            doc = _read(view, decoded, source, rules)
+            return script.restore(doc, decoded.text, view)
+        except script.RestoreError:
+            pass  # read as it is
+    return _read(decoded.text, decoded, source, rules)
+
+
+def _read(text: str, decoded: decode.Decoded, source: str, rules: Rules) -> Document:
+    lines, removed = clean.clean_lines(text)
     lines, noise = strip.cut_noise(lines)
     lines = split.split_glued(lines)
-    lines, promo, strip_warnings = strip.strip_lines(lines, rules or load_rules())
+    lines, promo, strip_warnings = strip.strip_lines(lines, rules)
     paras = unwrap.join_wrapped(lines)
     blocks, structure_warnings = structure.build_blocks(paras)
     if not blocks:
-        what = "it is empty" if not decoded.text.strip() else "only promotional lines and page marks"
+        what = "it is empty" if not text.strip() else "only promotional lines and page marks"
         raise NoSpeechError(f"no speech text found: {what}")
     removed = sorted(removed + noise + promo, key=lambda r: r.line)
     return Document(blocks=blocks, source=source, encoding=decoded.encoding, removed=removed,

@@ -71,23 +71,57 @@ def breadcrumb_items(text: str) -> list[str]:
     return items if len(items) >= 2 and all(len(i) <= 30 for i in items) else []
 
 
-# --- a site's numbering of collected pieces -------------------------------------------------
+# --- collections of speeches ---------------------------------------------------------------
 
 _NUM = "[0-9一二三四五六七八九十]+"
-ITEM_NUMBERING = re.compile(
-    rf"\s*(?:[【\[（(]\s*(?:第?{_NUM}篇|篇\s*{_NUM}|(?:通用|汇集|精选|优选|合集|热门|实用|最新|推荐)?{_NUM}篇(?:范文|合集)?"
-    rf"|范文{_NUM}|通用{_NUM}篇)\s*[】\]）)]|篇\s*{_NUM})\s*$")
+# An item's number glued to its title: …讲话 篇1, …致辞【篇1】, 【第一篇】, …发言范文第1篇; or before it: 第1篇：…
+ITEM_NUMBER_AFTER = re.compile(rf"\s*(?:[【\[（(]\s*(?:第{_NUM}篇|篇\s*{_NUM}|范文{_NUM})\s*[】\]）)]|(?:范文)?第{_NUM}篇|篇\s*{_NUM})\s*$")
+ITEM_NUMBER_BEFORE = re.compile(rf"^第{_NUM}篇\s*[：:]?\s*")
+# A collection's own title counts its items: …【4篇】, …汇编4篇, …（通用3篇）, …【通用三篇】, …范文（精选5篇）
+COLLECTION_TITLE = re.compile(rf"(?:[【\[（(]\s*)?(?:通用|汇编|汇集|精选|优选|合集|热门|实用|最新|推荐|范文|精编)*\s*{_NUM}篇"
+                              rf"(?:范文|合集)?\s*[】\]）)]?$")
+# A site's word count glued to a title: …致辞范文1655字, …讲话（3000字）
+WORD_COUNT = re.compile(r"(?:范文|全文|原文|精选)?\s*[（(]?[0-9]{3,5}\s*字[）)]?$")
+
+
+# A site's keyword said twice before a title: 党课讲稿 党课讲稿：…, 会议主持词会议主持词农村…
+KEYWORD_STUTTER = re.compile(r"^([\u4e00-\u9fff]{2,8}?)\s*(?=\1)")
 
 
 def item_numbering(text: str) -> tuple[int, int] | None:
-    """The span of a collection's numbering at the end of a title-like line (…讲话 篇1,
-    …讲话【通用三篇】), or None."""
+    """The span of an item's number (or of a word count, or a keyword said twice) glued to a
+    title-like line, or None."""
     if len(text) > 80 or is_sentence(text):
         return None
-    m = ITEM_NUMBERING.search(text)
-    if m and m.start() >= 2:
+    m = KEYWORD_STUTTER.match(text)
+    if m and len(text) - m.end() >= 2 * len(m.group(1)):
         return m.start(), m.end()
+    m = ITEM_NUMBER_BEFORE.match(text)
+    if m and len(text) - m.end() >= 4:
+        return m.start(), m.end()
+    for pattern in (ITEM_NUMBER_AFTER, WORD_COUNT):
+        m = pattern.search(text)
+        if m and m.start() >= 4:
+            return m.start(), m.end()
     return None
+
+
+_NUMERALS = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
+
+
+def item_number(segment: str) -> int | None:
+    """The number in an item's numbering (篇一 → 1, 第2篇 → 2), or None."""
+    m = re.search(_NUM, segment)
+    if not m:
+        return None
+    n = m.group(0)
+    return int(n) if n.isdigit() else _NUMERALS.get(n) if len(n) == 1 else None
+
+
+def is_collection_title(text: str) -> bool:
+    """The title of a page that collects several speeches: it counts them (…汇编4篇)."""
+    return len(text) <= 60 and not is_sentence(text) and COLLECTION_TITLE.search(text) is not None \
+        and not re.search(rf"第{_NUM}篇|篇\s*{_NUM}\s*$", text)
 
 
 # --- another script ------------------------------------------------------------------------
@@ -143,6 +177,15 @@ def toc_lines(texts: list[str]) -> set[int]:
 TEMPLATE_TAG = re.compile(r"(?:&[a-zA-Z]{1,6};?)?\[\s*标签\s*[:：][^\]]{0,20}\]")
 # A site's label before a title: （现场实录）, 【重磅】, (全文)
 TITLE_LABEL = re.compile(r"^[（(【\[][^（）()【】\[\]]{2,8}[）)】\]]\s*")
+
+
+# A page's HTML left in the text: its block tags, which also stand where paragraphs broke.
+HTML_BLOCK_TAG = re.compile(r"</?(?:p|div|span|br|section|li|ul|ol|h[1-6]|td|tr|table|strong)\b[^<>]{0,120}>", re.I)
+MIN_HTML_TAGS = 3  # fewer is a speech that writes a tag (printed as it is)
+
+
+def html_tag_spans(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in HTML_BLOCK_TAG.finditer(text)] if "<" in text else []
 
 
 def template_tag_spans(text: str) -> list[tuple[int, int]]:

@@ -17,6 +17,7 @@ from .patterns import TITLE_WORDS, is_byline, is_salutation, is_sentence, is_sub
 
 CLOSING_MARKS = "，。、；：？！”’）》〉」』】…—,.;:?!)"  # may not start a line (GB/T 15834)
 INDENT = " \t\u3000\u00a0\u2002\u2003"  # what a paragraph's indentation is made of
+BULLETS = "·•‧∙・●"  # a list's bullets a copy left before a line: stripped like indentation
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width characters left at line ends by copying
 CENTRED_INDENT = 6  # spaces before a line: more than a paragraph's indentation
 
@@ -120,6 +121,8 @@ def clean_lines(text: str) -> tuple[list[Line], list[Removal]]:
     broke = False
     for no, original in enumerate(raw, 1):
         content = original.strip().strip(INVISIBLE).strip()
+        if content[:1] in BULLETS and len(content) > 2 and "\u4e00" <= content.lstrip(BULLETS + INDENT)[:1] <= "\u9fff":
+            content = content.lstrip(BULLETS + INDENT)
         if not content:
             blanks += 1
             continue

@@ -19,15 +19,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 from .clean import Line
-from .patterns import (COMPLETE_TITLE, DATE, NAMES_OCCASION, OFFICE, TITLE_WORDS, heading_level, is_byline, is_salutation,
+from .patterns import (ANNOUNCES_SPEECH, COMPLETE_TITLE, DATE, NAMES_OCCASION, OFFICE, TITLE_WORDS, heading_level, is_byline, is_salutation,
                        is_sentence, is_subtitle, looks_like_title_line)
 
 SEARCH_WITHIN = 60  # lines: a title further down is not the start of the speech
 MAX_TITLE_LINES = 3
 MAX_TITLE_CHARS = 60
 MAX_FRONT_LINES = 8  # bylines, subtitle and chrome between a title and its salutation
+# An office at the end, or with a name after it: 甘肃省省长, 中信工程董事长金志宏, 县政府负责人xxx
+SPEAKER_AFTER_OFFICE = re.compile(rf"{OFFICE.pattern}\s*(?:[\u4e00-\u9fff]{{2,3}}|[xX×＊*]{{2,4}}|[A-Za-z]{{2,4}})?$")
+# The speaker named by a label: 授课：茹万春, 主讲人：王××, 讲话人：张三
+SPEAKER_LABEL = re.compile(r"^(主讲人?|授课人?|讲授|讲话人|发言人|报告人|致辞人|演讲人)\s*[：:]\s*\S{2,10}$")
 
 
 @dataclass
@@ -69,7 +74,7 @@ def locate(lines: list[Line], may_be_speech: list[bool], clean: list[bool], chro
         if front_ok(i) and is_subtitle(lines[i].text):
             above = [j for j in range(max(0, i - 3), i) if title_ok(j)]
             if above:
-                front = _from_title(lines, above[-1], title_ok, front_ok)
+                front = _from_title(lines, above[-1], title_ok, front_ok, chrome)
                 return _with_duplicates(lines, front)
     title = _titled_by_occasion(lines, n, title_ok, front_ok, may_be_speech, chrome)
     if title is None:
@@ -78,13 +83,17 @@ def locate(lines: list[Line], may_be_speech: list[bool], clean: list[bool], chro
     if title is None:
         title, post = _titled_by_metadata(lines, n, title_ok, chrome, metadata) or (None, None)
     if title is not None:
-        front = _with_duplicates(lines, _from_title(lines, title, title_ok, front_ok))
+        front = _with_duplicates(lines, _from_title(lines, title, title_ok, front_ok, chrome))
         if post is not None:  # a forum's or news page's furniture between the title and the text
             front.furniture = {j for j in range(title + 1, post) if j not in front.roles and j not in chrome
                                and not is_prose(lines[j].text)}
         return front
     start = next((i for i in range(len(lines)) if may_be_speech[i] and i not in chrome
                   and (clean[i] or is_prose(lines[i].text))), len(lines))
+    # A report about the speech that ends by announcing it (以下为董事长致辞摘要：) is the page's.
+    announced = [i for i in range(start, n) if ANNOUNCES_SPEECH.search(lines[i].text) and i + 1 < len(lines)]
+    if announced:
+        start = announced[-1] + 1
     return Front(start)
 
 
@@ -114,7 +123,7 @@ def _above_salutation(lines, salutation, front_ok, title_ok, may_be_speech, chro
             break
         j -= 1
     if j >= 0 and title_ok(j):
-        front = _from_title(lines, j, title_ok, front_ok)
+        front = _from_title(lines, j, title_ok, front_ok, chrome)
         front.roles.update(roles)
         return front
     # No title: the speech starts with its first front-matter line.
@@ -130,11 +139,12 @@ def _byline_like(text: str) -> bool:
         return False
     bare = text.strip("（）() ")
     return (bool(re.fullmatch(r"[\u4e00-\u9fff]{2,4}|[xX×＊*]{2,}|[A-Za-z]{2,4}", bare))
-            or bool(OFFICE.search(text)) and len(text) <= 25
+            or bool(SPEAKER_LABEL.match(text))
+            or bool(SPEAKER_AFTER_OFFICE.search(text)) and len(text) <= 25
             or bool(DATE.search(text)) and len(bare) <= 24)
 
 
-def _from_title(lines: list[Line], i: int, title_ok, front_ok) -> Front:
+def _from_title(lines: list[Line], i: int, title_ok, front_ok, chrome: set[int] = frozenset()) -> Front:
     """The title at line i, the title-shaped lines right above it that it was broken from,
     a byline above it (县委书记 张××), and the subtitle and bylines under it."""
     top = i
@@ -150,14 +160,17 @@ def _from_title(lines: list[Line], i: int, title_ok, front_ok) -> Front:
         start -= 1
         roles[start] = "byline"
     j = i + 1
-    while j < len(lines) and j - i <= MAX_FRONT_LINES and front_ok(j) and is_subtitle(lines[j].text):
-        roles[j] = "subtitle"
-        j += 1
-    while j < len(lines) and j - i <= MAX_FRONT_LINES and front_ok(j) and _byline_like(lines[j].text):
-        roles[j] = "byline"
-        j += 1
-    if j < len(lines) and front_ok(j) and is_salutation(lines[j].text):
-        roles[j] = "salutation"
+    for role, shaped in (("subtitle", is_subtitle), ("byline", _byline_like), ("salutation", is_salutation)):
+        while j < len(lines) and j - i <= MAX_FRONT_LINES:
+            if j in chrome:  # a page's metadata line between the title and its bylines
+                j += 1
+            elif front_ok(j) and shaped(lines[j].text):
+                roles[j] = role
+                j += 1
+                if role == "salutation":
+                    break
+            else:
+                break
     return Front(start, roles)
 
 
@@ -183,15 +196,18 @@ def _titled_by_occasion(lines, n, title_ok, front_ok, may_be_speech, chrome) -> 
 
 def _titled_by_front_matter(lines, n, title_ok, front_ok, chrome) -> int | None:
     """A title that names no occasion (以教育家精神铸魂强师 奋力办好人民满意的教育) is known by the
-    byline or subtitle under it: the first such line, before any prose."""
+    byline or subtitle under it: the first such line above the speech's first paragraph (a
+    site's blurb may stand before it)."""
     for i in range(n):
         if i in chrome:
             continue
         if is_prose(lines[i].text):
-            return None
+            if front_ok(i):
+                return None  # the speech's own prose comes first: what is above it is not a title
+            continue
         following = next((j for j in range(i + 1, len(lines)) if j not in chrome), None)
-        if (title_ok(i) and following is not None and front_ok(following)
-                and (is_byline(lines[following].text) or is_subtitle(lines[following].text))):
+        if (title_ok(i) and not _byline_like(lines[i].text) and following is not None and front_ok(following)
+                and (_byline_like(lines[following].text) or is_subtitle(lines[following].text))):
             return i
     return None
 
@@ -207,7 +223,10 @@ def _titled_by_metadata(lines, n, title_ok, chrome, metadata) -> tuple[int, int]
             continue
         for i in range(m - 1, max(-1, m - 5), -1):
             if title_ok(i):
-                return i, body
+                # The page's copy of the title may stand again right above the text (…的精神力量).
+                below = [j for j in range(m + 1, body) if j not in chrome and title_ok(j)
+                         and SequenceMatcher(None, _key(lines[i].text), _key(lines[j].text)).ratio() >= 0.7]
+                return (below[-1] if below else i), body
             if is_prose(lines[i].text):
                 break
     return None

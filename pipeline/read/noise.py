@@ -18,7 +18,8 @@ records each, the speech around them staying as it is.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+
+from .script import frequent_levels, is_traditional
 
 # --- rare-character filler ----------------------------------------------------------------
 
@@ -26,36 +27,11 @@ MIN_FILLER_RUN = 6  # a name or a rare word has one or two rare characters, not 
 FILLER_SHARE = 0.7  # of a run's characters outside the common level
 
 
-@lru_cache(maxsize=8192)
-def _levels(ch: str) -> tuple[bool, bool]:
-    """(in GB 2312's level 1, in Big5's level 1): the 3,755 most frequent simplified characters
-    (codes 0xB0A1-0xD7F9) and the 5,401 most frequent traditional ones (0xA440-0xC67E), the
-    sets each standard chose by frequency."""
-    try:
-        code = ch.encode("gb2312")
-        gb = len(code) == 2 and 0xB0 <= code[0] <= 0xD7
-    except UnicodeEncodeError:
-        gb = False
-    try:
-        code = ch.encode("big5")
-        big5 = len(code) == 2 and 0xA440 <= (code[0] << 8 | code[1]) <= 0xC67E
-    except UnicodeEncodeError:
-        big5 = False
-    return gb, big5
-
-
 def is_common_han(ch: str, traditional: bool | None = None) -> bool:
     """A frequent character of simplified or (traditional=True) traditional text; either, when
     the script is not known."""
-    gb, big5 = _levels(ch)
+    gb, big5 = frequent_levels(ch)
     return (gb or big5) if traditional is None else big5 if traditional else gb
-
-
-def _traditional(text: str) -> bool:
-    """Whether a line is written in traditional script: more of its characters are frequent
-    only there than frequent only in simplified text."""
-    only = [_levels(ch) for ch in text if _han(ch)]
-    return sum(1 for gb, big5 in only if big5 and not gb) > sum(1 for gb, big5 in only if gb and not big5)
 
 
 def _han(ch: str) -> bool:
@@ -71,7 +47,7 @@ def filler_spans(text: str) -> list[tuple[int, int]]:
         if len(run) < MIN_FILLER_RUN:
             continue
         if traditional is None:
-            traditional = _traditional(text)
+            traditional = is_traditional(text)
         rare = [not is_common_han(ch, traditional) for ch in run]
         # The densest stretch: trim common characters at the run's ends (speech glued to the filler).
         start, end = 0, len(run)
@@ -131,3 +107,26 @@ def noise_spans(text: str) -> list[tuple[int, int, str]]:
     if not text.isascii():
         spans += [(a, b, "copy-protection noise (rare-character filler)") for a, b in filler_spans(text)]
     return sorted(spans)
+
+
+# --- conversion glosses and inserted marks ----------------------------------------------------
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹ"
+# Pinyin a conversion to traditional script left after characters: 戰(zhàn)略, cut open at a line's end: 發(fā
+PINYIN_GLOSS = re.compile(rf"(?<=[\u3400-\u9fff])[（(][a-zü]*[{_TONED}][a-zü]*(?:[）)]|$)")
+# A comma a site inserted before another mark, all through a text: 繁花似錦,,綠草如茵,。
+INSERTED_COMMA = re.compile(r"[，,](?=[，,。！？；：、!?;])")
+MIN_SYSTEMATIC = 3  # occurrences in a text: fewer may be the author's own (a gloss, a typo), which stays
+
+
+def systematic_spans(texts: list[str]) -> list[list[tuple[int, int, str]]]:
+    """Per line, the spans of noise that is noise because the whole text has it throughout:
+    pinyin glosses after characters, commas inserted before other marks."""
+    out = [[] for _ in texts]
+    for pattern, reason in ((PINYIN_GLOSS, "conversion noise (pinyin after a character)"),
+                            (INSERTED_COMMA, "copy-protection noise (a comma inserted before a mark)")):
+        found = [[(m.start(), m.end()) for m in pattern.finditer(t)] for t in texts]
+        if sum(map(len, found)) >= MIN_SYSTEMATIC:
+            for spans, line_spans in zip(out, found):
+                spans += [(a, b, reason) for a, b in line_spans]
+    return out

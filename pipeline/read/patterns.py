@@ -18,7 +18,7 @@ NUM_ZH = "一二三四五六七八九十百零〇"
 HEADING_LEVELS = (
     (1, re.compile(rf"^[{NUM_ZH}]+、")),
     (2, re.compile(rf"^[（(][{NUM_ZH}]+[）)]")),
-    (3, re.compile(r"^[0-9０-９]+[.．、](?![0-9])")),
+    (3, re.compile(r"^(?:[0-9０-９]+[.．、](?![0-9])|[⒈-⒛])")),  # ⒈: one character, as Word's lists copy
     (4, re.compile(r"^[（(][0-9０-９]+[）)]")),
 )
 
@@ -26,7 +26,8 @@ HEADING_LEVELS = (
 SENTENCE_END = re.compile(r"[。！？；：!?;:…][”’」』）)]?$")
 
 SALUTATION = re.compile(r"^[^。！？!?]{1,80}[：:]$")
-ADDRESS_WORDS = re.compile(r"同志|各位|朋友|代表|来宾|领导|女士|先生|老师|同学|嘉宾|大家|战友|青年|委员")
+ADDRESS_WORDS = re.compile(r"同志|各位|朋友|代表|来宾|领导|女士|先生|老师|同学|嘉宾|大家|战友|青年|委员|职工|员工|病友|家长"
+                           r"|校友|乡亲|同仁|同事")
 # What a long salutation is made of besides address words: 尊敬的×××书记、各位来宾，女士们：
 ADDRESS_FILLER = re.compile(r"尊敬的|亲爱的|在座的|全体|各位|们|們|和|及|以及|[、，,：:\s×]")
 # A list of addressees: its first item opens with 尊敬的/各位/…, its last is people addressed.
@@ -46,8 +47,11 @@ OFFICE = re.compile(r"(书记|常委|负责人|负责同志|县长|市长|区长
 # Words of a speech title: the line that names the occasion (讲话, but not the genre 讲话稿).
 TITLE_WORDS = re.compile(r"(讲话|发言|致辞|报告|动员|总结|辅导|党课|演讲|贺词|祝酒词|主持词)(?![稿范])")
 # A title names the occasion at its end: …会议上的讲话, 院长新春致辞, …讲话（摘要）
-NAMES_OCCASION = re.compile(r"(讲话|发言|致辞|报告|动员|总结|辅导|党课|演讲|贺词|祝酒词|主持词|讲话提纲|发言提纲)"
-                            r"\s*(?:[（(][^（）()]{1,12}[）)])?$")
+NAMES_OCCASION = re.compile(r"(讲话|发言|致辞|报告|动员|总结|辅导|党课|演讲|贺词|祝酒词|主持词|讲话提纲|发言提纲|讲稿|发言稿"
+                            r"|讲话稿|致辞稿|发言材料|讲话材料|发言稿材料)\s*(?:[（(][^（）()]{1,12}[）)])?$")
+# A sentence that announces the speech after a report about it: 以下为董事长致辞摘要：
+ANNOUNCES_SPEECH = re.compile(r"(以下为|以下是|下面是).{0,30}(讲话|致辞|发言|报告|演讲)(摘要|全文|原文|实录|要点)?\s*[：:]$"
+                              r"|(讲话|致辞|发言|演讲)(全文|摘要|原文)?如下\s*[：:]$")
 # A title complete in itself: "在全市经济工作会议上的讲话"
 COMPLETE_TITLE = re.compile(r"^[^在，。]{0,12}在.{2,}[上中时]的(讲话|发言|致辞|报告|总结讲话|动员讲话|主持词)$")
 
@@ -77,8 +81,9 @@ def is_salutation(text: str) -> bool:
     if len(rest) <= (2 if len(words) == 1 else max(4, len(words) * 2)):
         return True
     # 尊敬的各位五一劳动模范、优秀工作者、亲爱的同志们：
+    # 亲爱的2022届毕业生同学们：
     items = [i for i in re.split(r"[、，,\s]+", text[:-1]) if i]
-    return (len(text) <= 60 and len(items) >= 2 and all(len(i) <= 16 for i in items)
+    return (len(text) <= 60 and bool(items) and all(len(i) <= 16 for i in items)
             and bool(_ADDRESSEE_FIRST.match(items[0])) and bool(_ADDRESSEE_LAST.search(items[-1])))
 
 

@@ -258,7 +258,9 @@ def _after_heading(text: str) -> list[str]:
     a heading of any level with its paragraph one space apart."""
     if _LEVEL1.match(text):
         stop = text.find("。")
-        if 0 < stop <= 60 and stop + 1 < len(text) and not re.search(r"[！？；]", text[:stop]):
+        # Shaped like a heading: no clause that ends a sentence or opens a quotation or a list
+        # (一、俗话说得好："…"。 is an agenda item's first sentence, not a heading).
+        if 0 < stop <= 60 and stop + 1 < len(text) and not re.search(r"[！？；：:”]", text[:stop]):
             return [text[:stop + 1], text[stop + 1:]]
     if heading_level(text) is not None:
         m = _SPACES.search(text)

@@ -30,12 +30,14 @@ from dataclasses import replace
 
 from ..model import Removal
 from . import chrome, frontmatter, noise
-from .clean import Line
+from .clean import Line, fix_punctuation
 from .frontmatter import is_prose
 from .patterns import DATE, NAMES_OCCASION, closes_speech, heading_level, is_byline, is_salutation, is_sentence, is_subtitle
 from .rules import Rules, Verdict, judge
 from .unwrap import Wrap, wrap_width
 
+LONG_PROSE = 80  # characters of prose that promotion vocabulary alone never removes as footer
+STAGE_DIRECTION = re.compile(r"^[（(][^（）()]{1,12}[）)]$")
 # A removal of prose this large, or this share of the text, is named in the warnings.
 LARGE_REMOVAL_CHARS = 200
 LARGE_REMOVAL_SHARE = 0.2
@@ -60,26 +62,33 @@ def _watermark_key(text: str) -> str:
 
 # --- segments ---------------------------------------------------------------------------------
 
-def _cut(lines: list[Line], spans_of) -> tuple[list[Line], list[Removal]]:
-    """Cut the spans `spans_of(text)` gives ((start, end, reason), in order) out of each line;
-    a line left with nothing but spaces and marks goes whole, under the first span's reason."""
+def _cut(lines: list[Line], spans_of, breaks: frozenset[str] = frozenset()) -> tuple[list[Line], list[Removal]]:
+    """Cut the spans `spans_of(i, text)` gives ((start, end, reason)) out of each line; a line
+    left with nothing but spaces and marks goes whole, under the first span's reason. Where a
+    span's reason is in `breaks` (a page's paragraph tag), the line breaks there too."""
     out, removed = [], []
-    for line in lines:
-        spans = _merged(spans_of(line.text))
+    for i, line in enumerate(lines):
+        spans = _merged(spans_of(i, line.text))
         if not spans:
             out.append(line)
             continue
-        pieces, at = [], 0
-        for a, b, _ in spans:
-            pieces.append(line.text[at:a])
+        pieces, at, piece = [], 0, ""
+        for a, b, reason in spans:
+            piece += line.text[at:a]
+            if reason in breaks:
+                pieces.append(piece)
+                piece = ""
             at = b
-        pieces.append(line.text[at:])
-        rest = "".join(pieces).strip()
-        if not re.search(r"\w", rest):
+        pieces.append(piece + line.text[at:])
+        # Marks that only now stand next to Chinese text are made full-width (好,! → 好！).
+        pieces = [fix_punctuation(re.sub(r"[ \t\u3000]{2,}", " ", p).strip()) for p in pieces]
+        pieces = [p for p in pieces if re.search(r"\w", p)]
+        if not pieces:
             removed.append(Removal(line.no, line.text, spans[0][2]))
             continue
         removed += [Removal(line.no, line.text[a:b].strip(), reason) for a, b, reason in spans if line.text[a:b].strip()]
-        out.append(replace(line, text=re.sub(r"[ \t\u3000]{2,}", " ", rest)))
+        out += [replace(line, text=p, blank_before=line.blank_before or k > 0, indented=line.indented and k == 0)
+                for k, p in enumerate(pieces)]
     return out, removed
 
 
@@ -93,23 +102,33 @@ def _merged(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     return out
 
 
+_HTML = "site chrome (the page's HTML)"
+
+
 def cut_noise(lines: list[Line]) -> tuple[list[Line], list[Removal]]:
-    """Copy-protection noise (noise.py) and style sheets cut out of the lines they are glued into."""
-    def spans(text: str):
-        found = noise.noise_spans(text)
+    """Copy-protection and conversion noise (noise.py), style sheets and a page's HTML cut out
+    of the lines they are glued into."""
+    texts = [l.text for l in lines]
+    systematic = noise.systematic_spans(texts)
+    html = sum(len(chrome.html_tag_spans(t)) for t in texts) >= chrome.MIN_HTML_TAGS
+
+    def spans(i: int, text: str):
+        found = noise.noise_spans(text) + systematic[i]
         found += [(a, b, "site chrome (style sheet)") for a, b in chrome.style_sheet_spans(text)]
+        if html:
+            found += [(a, b, _HTML) for a, b in chrome.html_tag_spans(text)]
         return found
-    return _cut(lines, spans)
+    return _cut(lines, spans, frozenset({_HTML}))
 
 
 def _segment_spans(rules: Rules):
     """What is cut out of a line as a segment: a site's numbering after a title, and promotion
     in brackets or after the last sentence of a line of prose."""
-    def spans(text: str):
+    def spans(i: int, text: str):
         found = []
         numbering = chrome.item_numbering(text)
         if numbering:
-            found.append((*numbering, "site chrome (a collection's numbering)"))
+            found.append((*numbering, _NUMBERING))
         found += [(a, b, "site chrome (a template tag)") for a, b in chrome.template_tag_spans(text)]
         label = chrome.TITLE_LABEL.match(text)
         if label and NAMES_OCCASION.search(text) and len(text) - label.end() >= 8 and not DATE.search(label.group(0)):
@@ -120,19 +139,25 @@ def _segment_spans(rules: Rules):
     return spans
 
 
+# What a site's note glued into prose is enclosed in: brackets, or runs of dots on both sides
+# (……此处隐藏3032字，下载文档可见……)
 _BRACKETED = re.compile(r"【[^【】]{1,60}】|\[[^\[\]]{1,60}\]|[（(][^（）()]{1,60}[）)]")
+_DOTS = re.compile(r"[.…·]{2,}")
 
 
 def _promotion_in_prose(text: str, rules: Rules) -> list[tuple[int, int, str]]:
     """A strong signal inside prose: the bracketed part that holds it, or the unfinished last
     clause it stands in after the line's last sentence; the prose around stays."""
     out = []
-    for m in _BRACKETED.finditer(text):
-        if not re.search(r"[A-Za-z0-9\u4e00-\u9fff]", m.group(0)):
+    enclosed = [(m.start(), m.end()) for m in _BRACKETED.finditer(text)]
+    dots = [(m.start(), m.end()) for m in _DOTS.finditer(text)]
+    enclosed += [(a[0], b[1]) for a, b in zip(dots, dots[1:]) if b[0] - a[1] <= 40]  # between two runs of dots
+    for a, b in enclosed:
+        if not re.search(r"[A-Za-z0-9\u4e00-\u9fff]", text[a:b]):
             continue  # （××）: a placeholder, not a banner
-        v = judge(m.group(0), rules)
+        v = judge(text[a:b], rules)
         if v.strong:
-            out.append((m.start(), m.end(), _reason("promotion glued into the text", v)))
+            out.append((a, b, _reason("promotion glued into the text", v)))
     last = max(text.rfind("。"), text.rfind("！"), text.rfind("？"))
     if 0 < last < len(text) - 1 and not any(a > last for a, _, _ in out):
         tail = text[last + 1:]
@@ -161,7 +186,34 @@ def _chrome_lines(lines: list[Line], rules: Rules) -> dict[int, str]:
             found[i] = "site chrome (a breadcrumb's item)"
     for i in chrome.toc_lines(texts):
         found.setdefault(i, "site chrome (a table of contents)")
+    for i, text in enumerate(texts):
+        if i not in found and chrome.is_collection_title(text):
+            found[i] = "site chrome (a collection's title)"
     return found
+
+
+_NUMBERING = "site chrome (a collection's numbering)"
+
+
+def _one_item_of_a_collection(lines: list[Line], removed: list[Removal], chrome_at: dict[int, str]) -> None:
+    """A page that collects speeches numbers them (…篇一, 第1篇：…): the handout holds the first
+    one. What stands before its number is the page's, and from the second one's on, too."""
+    numbered: dict[int, int] = {}
+    for r in removed:
+        if r.reason == _NUMBERING and (n := chrome.item_number(r.text)) is not None:
+            numbered.setdefault(r.line, n)
+    items: dict[int, int] = {}  # item number -> index of its first line
+    for no, n in sorted(numbered.items()):
+        index = next((i for i, l in enumerate(lines) if l.no == no), None)
+        if index is not None:
+            items.setdefault(n, index)
+    if 1 not in items:
+        return
+    for i in range(items[1]):
+        chrome_at.setdefault(i, "site chrome (before the collection's first item)")
+    if 2 in items and items[2] > items[1]:
+        for i in range(items[2], len(lines)):
+            chrome_at.setdefault(i, "site chrome (the collection's next item)")
 
 
 # --- the stage ----------------------------------------------------------------------------------
@@ -172,6 +224,7 @@ def strip_lines(lines: list[Line], rules: Rules) -> tuple[list[Line], list[Remov
     lines, removed = _cut(lines, _segment_spans(rules))
     verdicts = [judge(l.text, rules) for l in lines]
     chrome_at = _chrome_lines(lines, rules)
+    _one_item_of_a_collection(lines, removed, chrome_at)
     metadata = {i for i, r in chrome_at.items() if r == chrome.METADATA_REASON}
     front = frontmatter.locate(lines, [not v.strong for v in verdicts], [v.clean for v in verdicts], set(chrome_at),
                                metadata)
@@ -206,7 +259,8 @@ def strip_lines(lines: list[Line], rules: Rules) -> tuple[list[Line], list[Remov
             continue
         short = len(line.text) <= rules.watermark_max_chars
         repeated = (repeats[_watermark_key(line.text)] >= rules.watermark_min_repeats and short
-                    and not _watermark_key(line.text).startswith("\0"))
+                    and not _watermark_key(line.text).startswith("\0")
+                    and not (STAGE_DIRECTION.match(line.text) and v.clean))  # （报告完毕后） recurs in a 主持词
         continues = width is not None and width.broke(lines[i - 1].text, lines[i - 1].indented, line.text)
         if _speechlike(line.text) or _is_body_width(line, width) or is_prose(line.text) or _prose(line.text):
             # Speech text: only a strong signal on a short line that does not carry on a
@@ -337,7 +391,8 @@ def speech_end(lines: list[Line], verdicts: list[Verdict], start: int, rules: Ru
         # A sentence stops the walk unless it carries heavy signals, or a strong one on a
         # short line: a long paragraph is the speech's own, whatever words it uses.
         strong = v.strong and len(line.text) <= rules.watermark_max_chars
-        cut_short = is_prose(line.text) and v.score < rules.marketing_threshold  # a paragraph a preview cut
+        # A paragraph a preview cut short is speech; a long one whatever its vocabulary.
+        cut_short = is_prose(line.text) and (v.score < rules.marketing_threshold or len(line.text) >= LONG_PROSE)
         if (_speechlike(line.text) or cut_short) and last - 1 not in chrome_at \
                 and not (strong or v.heavy >= rules.footer_sentence_threshold):
             break

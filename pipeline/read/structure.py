@@ -19,7 +19,7 @@ MAX_EXCLAIMED_HEADING_CHARS = 40
 # Enumerators that open a paragraph with a run-in lead (document-model.md):
 # 一是/一要, 第一，, （一）…。, 1.…。
 LEAD_START = re.compile(rf"^([{NUM_ZH}]+[是要]|第[{NUM_ZH}]+[，,、]|[（(][{NUM_ZH}]+[）)]|[0-9０-９]+[.．、](?![0-9])"
-                        r"|[（(][0-9０-９]+[）)])")
+                        r"|[（(][0-9０-９]+[）)]|[⒈-⒛])")
 
 
 def build_blocks(paras: list[Line]) -> tuple[list[Block], list[str]]:

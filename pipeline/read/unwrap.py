@@ -133,6 +133,9 @@ def _continues(last: Line, line: Line, wrap: Wrap | None, uses_indent: bool, pre
     """Whether `line` continues the paragraph `prev`, whose last physical line was `last`."""
     if line.role or prev.role:  # front matter is complete on its lines (structure joins a title's)
         return False
+    if (prev is last and heading_level(prev.text) is not None and prev.text.endswith(("，", "、"))
+            and heading_level(line.text) is None and len(prev.text + line.text) <= 60 and "。" not in line.text[:-1]):
+        return True  # a heading broken after a clause: 一、肯定成绩，正视问题， / 进一步增强…
     if uses_indent and line.indented:
         return False
     if is_salutation(line.text) or is_subtitle(line.text):
@@ -148,7 +151,9 @@ def _continues(last: Line, line: Line, wrap: Wrap | None, uses_indent: bool, pre
     if wrap is None:
         # Not hard-wrapped, but a page break, or a copy's stray line break, can still cut a
         # paragraph mid-sentence: a long line that ends no sentence goes on.
-        return ((line.after_break or not line.blank_before and len(last.text) >= MIN_CUT_PARAGRAPH)
+        stray_break = (not line.blank_before and len(last.text) >= MIN_CUT_PARAGRAPH
+                       and not last.text.endswith(("）", ")", "”", "’", "】", "》")))  # …（不再详细阐述） ends one
+        return ((line.after_break or stray_break)
                 and len(last.text) >= 20 and not is_sentence(last.text) and heading_level(last.text) is None
                 and heading_level(line.text) is None and not closes_speech(line.text)
                 and not last.text.endswith(("：", ":")))
@@ -163,8 +168,6 @@ def _continues(last: Line, line: Line, wrap: Wrap | None, uses_indent: bool, pre
             and not closes_speech(line.text):
         if heading_level(prev.text) is None or "。" in prev.text or len(prev.text) > 60:
             return True  # not a heading: a paragraph, perhaps with a run-in lead
-        if last.text.endswith(("，", "、")):
-            return True  # a heading broken after a clause: 一、肯定成绩，正视问题， / 进一步增强…
         # A heading goes on only from a full line, and only with the short rest of itself
         # (…工作的重要 / 意义), never with a paragraph's full first line.
         return (wrap.is_full(last.text, indented=last.indented or prev is last) and wrap.is_short(line.text)
