@@ -182,6 +182,10 @@ def _titled_by_occasion(lines, n, title_ok, front_ok, may_be_speech, chrome) -> 
     candidates = [i for i in range(n) if title_ok(i) and NAMES_OCCASION.search(lines[i].text)]
     if not candidates:
         return None
+    # Of a title the page shows more than once, its copy nearest the text is the speech's own
+    # (the others are the page's title and headline, with its furniture between them).
+    last_copy = {_key(lines[i].text): i for i in candidates}
+    candidates = [i for i in candidates if last_copy[_key(lines[i].text)] == i]
 
     def following(i: int) -> str:
         return next((lines[j].text for j in range(i + 1, len(lines)) if j not in chrome), "")
