@@ -195,3 +195,18 @@ def test_a_traditional_page_is_read_through_its_simplified_view_and_printed_as_i
     blocks, _ = read("領導鎮委會議講話范文\n在全縣林業工作推進會議上的講話\n同誌們：\n今天，我們在這里召開全縣林業工作推進會議，主要任務是部署工作。")
     assert blocks == [("title", "在全縣林業工作推進會議上的講話"), ("salutation", "同誌們："),
                       ("paragraph", "今天，我們在這里召開全縣林業工作推進會議，主要任務是部署工作。")]
+
+
+def test_the_shapes_the_issue_saw():
+    # A time stamp with site buttons above a body on one long line, and a 返回 button after it.
+    blocks, doc = read("在全县教育工作会议上的讲话\n时间:2014-2-20 18:25:14 [下载该文章] [会员注册]\n"
+                       "同志们，今天我们召开全县教育工作会议，主要任务是总结去年工作，部署今年任务。过去一年，各项工作取得了新的成绩。\n返回\n")
+    assert [t for t, _ in blocks] == ["title", "paragraph"] and blocks[1][1].endswith("新的成绩。")
+    # A document preview's price line, a converter's Shape2, its tail.
+    blocks, _ = read("在全县教育工作会议上的讲话\n2026-03-18 10.00元 免费试读\nShape2\n同志们：\n今天我们召开会议。\n全文预览已结束 下载本文档\n")
+    assert blocks == [("title", "在全县教育工作会议上的讲话"), ("salutation", "同志们："), ("paragraph", "今天我们召开会议。")]
+    # A subtitle under the title of a hard-wrapped copy with bare page numbers stays.
+    body = "全县上下认真贯彻落实中央和省委、市委决策部署，坚持稳中求进工作总基调，经济社会发展取得新的成效。" * 6
+    wrapped = "\n".join(body[i:i + 28] for i in range(0, len(body), 28))
+    blocks, _ = read("坚持农业农村优先发展\n——在全县乡村振兴工作推进会上的讲话\n同志们：\n" + wrapped + "\n1\n" + wrapped + "\n")
+    assert blocks[:3] == [("title", "坚持农业农村优先发展"), ("subtitle", "——在全县乡村振兴工作推进会上的讲话"), ("salutation", "同志们：")]
