@@ -29,8 +29,10 @@ SEARCH_WITHIN = 60  # lines: a title further down is not the start of the speech
 MAX_TITLE_LINES = 3
 MAX_TITLE_CHARS = 60
 MAX_FRONT_LINES = 8  # bylines, subtitle and chrome between a title and its salutation
+MAX_SUBTITLE_CHARS = 80
+_HAN = re.compile("[\u3400-\u9fff]")
 # An office at the end, or with a name after it: 甘肃省省长, 中信工程董事长金志宏, 县政府负责人xxx
-SPEAKER_AFTER_OFFICE = re.compile(rf"{OFFICE.pattern}\s*(?:[\u4e00-\u9fff]{{2,3}}|[xX×＊*]{{2,4}}|[A-Za-z]{{2,4}})?$")
+SPEAKER_AFTER_OFFICE = re.compile(rf"{OFFICE.pattern}\s*(?:[\u4e00-\u9fff]{{2,3}}|[xX×＊*]{{2,4}}|[A-Za-z]{{2,4}})?[：:]?$")
 # The speaker named by a label: 授课：茹万春, 主讲人：王××, 讲话人：张三
 SPEAKER_LABEL = re.compile(r"^(主讲人?|授课人?|讲授|讲话人|发言人|报告人|致辞人|演讲人)\s*[：:]\s*\S{2,10}$")
 
@@ -61,7 +63,7 @@ def locate(lines: list[Line], may_be_speech: list[bool], clean: list[bool], chro
 
     def title_ok(i: int) -> bool:
         text = lines[i].text
-        return (i not in chrome and (clean[i] or may_be_speech[i] and TITLE_WORDS.search(text) is not None)
+        return (i not in chrome and (clean[i] or may_be_speech[i] and TITLE_WORDS.search(_squeezed(text)) is not None)
                 and _title_shaped(text))
 
     salutation = next((i for i in range(n) if front_ok(i) and is_salutation(lines[i].text)
@@ -109,13 +111,16 @@ def _above_salutation(lines, salutation, front_ok, title_ok, may_be_speech, chro
     j, bylines = top - 1, []
     while j >= 0 and top - j <= MAX_FRONT_LINES:
         text = lines[j].text
-        if j in chrome or not front_ok(j) and not title_ok(j):
-            if is_prose(text) and not j in chrome:
-                break  # speech text, not chrome: the front matter ends here
-            j -= 1
+        if j in chrome or not front_ok(j) and not title_ok(j) or not _HAN.search(text):
+            if is_prose(text) and j not in chrome and may_be_speech[j]:
+                break  # speech text, not chrome nor promotion: the front matter ends here
+            j -= 1  # chrome, promotion, an item's bare number (1) between the title and the salutation
             continue
         if is_subtitle(text):
             roles[j] = "subtitle"
+        elif j > 0 and front_ok(j - 1) and is_subtitle(lines[j - 1].text) and re.search("[\u4e00-\u9fff]", lines[j - 1].text) \
+                and not lines[j].blank_before and _title_shaped(text) and len(lines[j - 1].text + text) <= MAX_SUBTITLE_CHARS:
+            roles[j] = "subtitle"  # a subtitle the copy broke over two lines: ——…人民代表大会 / 第六次会议上
         elif _byline_like(text):
             roles[j] = "byline"
             bylines.append(j)
@@ -132,8 +137,10 @@ def _above_salutation(lines, salutation, front_ok, title_ok, may_be_speech, chro
 
 def _byline_like(text: str) -> bool:
     """A byline, or what only a byline is right under a title or above its salutation: a name
-    alone (傅西路, XXX), a speaker without a space (中信工程董事长金志宏), a date."""
+    alone (傅西路, XXX), a speaker without a space (中信工程董事长金志宏, 全国政协主席王沪宁：), a date."""
     if is_byline(text):
+        return True
+    if text.endswith(("：", ":")) and SPEAKER_AFTER_OFFICE.search(text) and len(text) <= 25:
         return True
     if len(text) > 30 or is_sentence(text) or heading_level(text) is not None or TITLE_WORDS.search(text):
         return False
@@ -150,6 +157,7 @@ def _from_title(lines: list[Line], i: int, title_ok, front_ok, chrome: set[int] 
     top = i
     if not COMPLETE_TITLE.search(lines[i].text):
         while (top > 0 and i - top < MAX_TITLE_LINES - 1 and title_ok(top - 1)
+               and _key(lines[top - 1].text) not in {_key(l.text) for l in lines[top:i + 1]}  # not a copy of a part
                and (not lines[top].blank_before or lines[top].centred and lines[top - 1].centred)
                and not TITLE_WORDS.search(lines[top - 1].text) and not is_byline(lines[top - 1].text)
                and sum(len(l.text) for l in lines[top - 1:i + 1]) <= MAX_TITLE_CHARS):
@@ -179,7 +187,7 @@ def _titled_by_occasion(lines, n, title_ok, front_ok, may_be_speech, chrome) -> 
     subtitle, the salutation); else the first one that the body's text follows (a page's
     headline and its copies of the title stand above it, with other things under them);
     else the first complete title (在…上的讲话), or the first such line."""
-    candidates = [i for i in range(n) if title_ok(i) and NAMES_OCCASION.search(lines[i].text)]
+    candidates = [i for i in range(n) if title_ok(i) and NAMES_OCCASION.search(_squeezed(lines[i].text))]
     if not candidates:
         return None
     # Of a title the page shows more than once, its copy nearest the text is the speech's own
@@ -250,8 +258,14 @@ def _key(text: str) -> str:
 
 
 def _title_shaped(text: str) -> bool:
-    return (looks_like_title_line(text) and not is_salutation(text) and not is_subtitle(text)
-            and not is_byline(text) and not is_prose(text))
+    # A title may have commas (读书励志，启智储能，筑牢人生事业轨道); prose is longer, or has a stop.
+    return (looks_like_title_line(text) and _HAN.search(text) is not None and not is_salutation(text) and not is_subtitle(text)
+            and not is_byline(text) and not (is_prose(text) and (len(text) > 32 or "。" in text)))
+
+
+def _squeezed(text: str) -> str:
+    """A letter-spaced title read without its spaces: 政 府 工 作 报 告."""
+    return re.sub(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])", "", text)
 
 
 def _body_like(text: str) -> bool:

@@ -116,6 +116,8 @@ _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹ"
 PINYIN_GLOSS = re.compile(rf"(?<=[\u3400-\u9fff])[（(][a-zü]*[{_TONED}][a-zü]*(?:[）)]|$)")
 # A comma a site inserted before another mark, all through a text: 繁花似錦,,綠草如茵,。
 INSERTED_COMMA = re.compile(r"[，,](?=[，,。！？；：、!?;])")
+# A question mark a conversion put after a paragraph's last mark: 大家下午好！?
+STRAY_QUESTION = re.compile(r"(?<=[。！？；”])[？?](?=\s*$)")
 MIN_SYSTEMATIC = 3  # occurrences in a text: fewer may be the author's own (a gloss, a typo), which stays
 
 
@@ -124,7 +126,8 @@ def systematic_spans(texts: list[str]) -> list[list[tuple[int, int, str]]]:
     pinyin glosses after characters, commas inserted before other marks."""
     out = [[] for _ in texts]
     for pattern, reason in ((PINYIN_GLOSS, "conversion noise (pinyin after a character)"),
-                            (INSERTED_COMMA, "copy-protection noise (a comma inserted before a mark)")):
+                            (INSERTED_COMMA, "copy-protection noise (a comma inserted before a mark)"),
+                            (STRAY_QUESTION, "conversion noise (a question mark after a paragraph's end)")):
         found = [[(m.start(), m.end()) for m in pattern.finditer(t)] for t in texts]
         if sum(map(len, found)) >= MIN_SYSTEMATIC:
             for spans, line_spans in zip(out, found):

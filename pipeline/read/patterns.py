@@ -23,7 +23,8 @@ HEADING_LEVELS = (
 )
 
 # A sentence ends here: a line ending so is running text, not a banner or heading.
-SENTENCE_END = re.compile(r"[。！？；：!?;:…][”’」』）)]?$")
+# (an ASCII full stop after a Chinese character ends a sentence too, as some authors type it)
+SENTENCE_END = re.compile(r"(?:[。！？；：!?;:…]|(?<=[\u4e00-\u9fff”])\.)[”’」』）)]?$")
 
 SALUTATION = re.compile(r"^[^。！？!?]{1,80}[：:]$")
 ADDRESS_WORDS = re.compile(r"同志|各位|朋友|代表|来宾|领导|女士|先生|老师|同学|嘉宾|大家|战友|青年|委员|职工|员工|病友|家长"
@@ -45,9 +46,11 @@ OFFICE = re.compile(r"(书记|常委|负责人|负责同志|县长|市长|区长
                     r"|科长|司令|政委|组长|队长|厂长|行长|会长|理事长|总裁|总监|所长|站长|馆长|社长|署长|司长|巡视员|调研员)")
 
 # Words of a speech title: the line that names the occasion (讲话, but not the genre 讲话稿).
-TITLE_WORDS = re.compile(r"(讲话|发言|致辞|报告|动员|总结|辅导|党课|演讲|贺词|祝酒词|主持词)(?![稿范])")
+TITLE_WORDS = re.compile(r"(讲话|发言|致辞|致词|报告|动员|总结|辅导|党课|演讲|贺词|祝词|祝酒词|主持词|欢迎词|欢送词|答谢词"
+                         r"|开幕词|闭幕词)(?![稿范])")
 # A title names the occasion at its end: …会议上的讲话, 院长新春致辞, …讲话（摘要）
-NAMES_OCCASION = re.compile(r"(讲话|发言|致辞|报告|动员|总结|辅导|党课|演讲|贺词|祝酒词|主持词|讲话提纲|发言提纲|讲稿|发言稿"
+NAMES_OCCASION = re.compile(r"(讲话|发言|致辞|致词|报告|动员|总结|辅导|党课|演讲|贺词|祝词|祝酒词|主持词|欢迎词|欢送词|答谢词"
+                            r"|开幕词|闭幕词|讲话提纲|发言提纲|讲稿|发言稿"
                             r"|讲话稿|致辞稿|发言材料|讲话材料|发言稿材料)\s*(?:[（(][^（）()]{1,12}[）)])?$")
 # A sentence that announces the speech after a report about it: 以下为董事长致辞摘要：
 ANNOUNCES_SPEECH = re.compile(r"(以下为|以下是|下面是).{0,30}(讲话|致辞|发言|报告|演讲)(摘要|全文|原文|实录|要点)?\s*[：:]$"

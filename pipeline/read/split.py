@@ -28,7 +28,7 @@ from .patterns import HEADING_LEVELS, NUM_ZH, OFFICE, heading_level, is_salutati
 TITLE_END = r"(?:讲话|发言|致辞|主持词|讲稿|演讲|报告|贺词|动员讲话|总结讲话|党课)"
 _SPACES = re.compile(r"[ \t\u3000\u00a0]+")
 _SENTENCE_END = "。！？；：!?;:…”’」』）)"
-MIN_SPACED_PAGE = 60  # characters: a line shorter than this is not a page whose breaks became spaces
+MIN_SPACED_PAGE = 150  # characters: a shorter line is a paragraph with a stray space, not a page
 MAX_FRONT_PIECE = 80
 MIN_GLUED_PAGE = 300  # a line this long with headings inside is a page that lost its breaks
 
@@ -36,9 +36,15 @@ MIN_GLUED_PAGE = 300  # a line this long with headings inside is a page that los
 def split_glued(lines: list[Line]) -> list[Line]:
     out: list[Line] = []
     salutation_seen = False
+    numbering = 0
     # Without a salutation, a title glued into a line after a sentence is found by its occasion.
     title_wanted = not any(_has_salutation(l.text) for l in lines[:FRONT_LINES])
     for line in lines:
+        wrapped = _flattened_wrap(line.text)
+        if wrapped:  # a hard-wrapped page whose line breaks became spaces: its lines again, for unwrap
+            out += [replace(line, text=p, blank_before=line.blank_before if k == 0 else False,
+                            indented=line.indented if k == 0 else False) for k, p in enumerate(wrapped)]
+            continue
         pieces = _at_spaced_breaks(line.text) if len(line.text) >= MIN_SPACED_PAGE else [line.text]
         if len(line.text) >= MIN_GLUED_PAGE:
             pieces = [q for p in pieces for q in _at_glued_headings(p)]
@@ -58,7 +64,11 @@ def split_glued(lines: list[Line]) -> list[Line]:
             cut = _around_complete_title(line.text)
             if cut is not None:
                 pieces, title_wanted = cut, False
+        pieces = [q for p in pieces for q in _at_next_item(p, numbering)]
         pieces = [q for p in pieces for q in _after_heading(p)]
+        for p in pieces:
+            if (m := _LEVEL1_NUMBER.match(p)) and m.group(1) in NUM_ZH:
+                numbering = NUM_ZH.index(m.group(1)) + 1  # the last 一、二、… that opened a line
         pieces = [p for p in pieces if p]
         for k, p in enumerate(pieces):
             out.append(line if len(pieces) == 1 else
@@ -93,7 +103,31 @@ def _at_spaced_breaks(text: str) -> list[str]:
     return out
 
 
-_OPENS_TEXT = re.compile(r"[\u3400-\u9fff“‘（(《【0-9０-９]")
+_OPENS_TEXT = re.compile(r"[\u3400-\u9fff“‘（(《【0-9０-９—]")  # —— opens a paragraph of a parallel series
+
+
+MIN_FLATTENED_LINES = 6
+
+
+def _flattened_wrap(text: str) -> list[str] | None:
+    """A PDF copy's page pasted as one line: its wrapped lines' breaks became single spaces,
+    standing every 20-45 characters however the sentences run (…中和 省市县…). Its pieces, or None."""
+    if len(text) < MIN_FLATTENED_LINES * 20 or " " not in text:
+        return None
+    pieces = text.split(" ")
+    if len(pieces) < MIN_FLATTENED_LINES or any(not p for p in pieces):
+        return None
+    lengths = [len(p) for p in pieces[:-1]]
+    # The page's width: the length most pieces have, within two characters; paragraphs' last
+    # lines are shorter, and hardly any piece is longer.
+    width, near = max(((w, sum(1 for n in lengths if abs(n - w) <= 2)) for w in range(18, 46)), key=lambda x: x[1])
+    longer = sum(1 for n in lengths if n > width + 3)
+    # Cut inside clauses: many pieces end with neither a stop nor a comma.
+    mid_clause = sum(1 for p in pieces[:-1] if p[-1] not in "。！？；：，、”）")
+    if near >= max(MIN_FLATTENED_LINES, 0.35 * len(lengths)) and longer <= 0.15 * len(lengths) \
+            and mid_clause >= 0.4 * len(lengths):
+        return pieces
+    return None
 
 
 def _break_between(left: str, right: str) -> bool:
@@ -121,10 +155,26 @@ def _last_unit(text: str) -> str:
 def _at_glued_headings(text: str) -> list[str]:
     """Before each level-1 heading (二、…) that follows a sentence end inside a page-long line."""
     out, at = [], 0
-    for m in re.finditer(rf"(?<=[。！？])[{NUM_ZH}]{{1,3}}、", text):
+    for m in re.finditer(rf"(?<=[。！？：])[{NUM_ZH}]{{1,3}}、", text):
         out.append(text[at:m.start()])
         at = m.start()
     return out + [text[at:]]
+
+
+_LEVEL1_NUMBER = re.compile(rf"^([{NUM_ZH}])、")
+
+
+def _at_next_item(text: str, numbering: int) -> list[str]:
+    """Before the next level-1 number glued after a sentence (…李娟老师讲话。三、一所好的学校…),
+    when the lines so far opened with the numbers before it: the copy lost that line break."""
+    if (m := _LEVEL1_NUMBER.match(text)) and m.group(1) in NUM_ZH:
+        numbering = NUM_ZH.index(m.group(1)) + 1  # this line opens with the number before
+    if not numbering or numbering >= len(NUM_ZH) - 3:
+        return [text]
+    m = re.search(rf"(?<=[。！？]){NUM_ZH[numbering]}、", text)
+    if m and m.start() >= 10:
+        return [text[:m.start()], text[m.start():]]
+    return [text]
 
 
 # --- the salutation and what was glued before it ----------------------------------------------

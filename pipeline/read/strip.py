@@ -36,6 +36,7 @@ from .patterns import DATE, NAMES_OCCASION, closes_speech, heading_level, is_byl
 from .rules import Rules, Verdict, judge
 from .unwrap import Wrap, wrap_width
 
+FRONT_LINES = 12  # lines from the top where a site's banner may stand glued to the title
 LONG_PROSE = 80  # characters of prose that promotion vocabulary alone never removes as footer
 STAGE_DIRECTION = re.compile(r"^[（(][^（）()]{1,12}[）)]$")
 # A removal of prose this large, or this share of the text, is named in the warnings.
@@ -121,9 +122,10 @@ def cut_noise(lines: list[Line]) -> tuple[list[Line], list[Removal]]:
     return _cut(lines, spans, frozenset({_HTML}))
 
 
-def _segment_spans(rules: Rules):
-    """What is cut out of a line as a segment: a site's numbering after a title, and promotion
-    in brackets or after the last sentence of a line of prose."""
+def _segment_spans(rules: Rules, first_prose: int):
+    """What is cut out of a line as a segment: a site's numbering after a title, promotion in
+    brackets or after the last sentence of a line of prose, a banner glued before the title
+    (above the text's first paragraph)."""
     def spans(i: int, text: str):
         found = []
         numbering = chrome.item_numbering(text)
@@ -135,6 +137,8 @@ def _segment_spans(rules: Rules):
             found.append((0, label.end(), "site chrome (a label before the title)"))
         if is_prose(text):
             found += _promotion_in_prose(text, rules)
+        elif i < min(FRONT_LINES, first_prose):
+            found += _promotion_before_a_title(text, rules)
         return found
     return spans
 
@@ -165,6 +169,22 @@ def _promotion_in_prose(text: str, rules: Rules) -> list[tuple[int, int, str]]:
         if v.strong and len(tail) <= 60 and not is_prose(tail) and re.search(r"\w", tail):
             out.append((last + 1, len(text), _reason("promotion glued into the text", v)))
     return out
+
+
+def _promotion_before_a_title(text: str, rules: Rules) -> list[tuple[int, int, str]]:
+    """A site's banner glued before the speech's title on one line (秘书之家—全网资源每日更新
+    www.mishuzj.com县十七届人大五次会议表态发言): the banner goes, the title that names its
+    occasion stays."""
+    v = judge(text, rules)
+    if not v.strong:
+        return []
+    end = max((m.end() for s in rules.signals if s.strong for m in s.pattern.finditer(text)), default=0)
+    while end < len(text) and text[end].isascii() and (text[end].isalnum() or text[end] in "./-_:?=&%#~"):
+        end += 1  # the rest of an address the signal found the start of: www.mishuzj.com
+    rest = text[end:].lstrip(" -—|｜:：")
+    if 6 <= len(rest) <= 40 and NAMES_OCCASION.search(rest) and not judge(rest, rules).score:
+        return [(0, len(text) - len(rest), _reason("promotion glued before the title", v))]
+    return []
 
 
 # --- chrome by shape --------------------------------------------------------------------------
@@ -221,7 +241,8 @@ def _one_item_of_a_collection(lines: list[Line], removed: list[Removal], chrome_
 def strip_lines(lines: list[Line], rules: Rules) -> tuple[list[Line], list[Removal], list[str]]:
     """Remove promotion, chrome and watermarks; mark the front matter's lines with their roles.
     Returns the kept lines, the removals and warnings."""
-    lines, removed = _cut(lines, _segment_spans(rules))
+    first_prose = next((i for i, l in enumerate(lines) if is_prose(l.text)), len(lines))
+    lines, removed = _cut(lines, _segment_spans(rules, first_prose))
     verdicts = [judge(l.text, rules) for l in lines]
     chrome_at = _chrome_lines(lines, rules)
     _one_item_of_a_collection(lines, removed, chrome_at)
@@ -257,6 +278,9 @@ def strip_lines(lines: list[Line], rules: Rules) -> tuple[list[Line], list[Remov
             continue
         if i == start:
             continue
+        if i < salutation and not re.search("[\u3400-\u9fff]", line.text):
+            reasons[i] = _reason("site chrome (between the title and the salutation)", v)  # an item's number: 1
+            continue
         short = len(line.text) <= rules.watermark_max_chars
         repeated = (repeats[_watermark_key(line.text)] >= rules.watermark_min_repeats and short
                     and not _watermark_key(line.text).startswith("\0")
@@ -267,7 +291,7 @@ def strip_lines(lines: list[Line], rules: Rules) -> tuple[list[Line], list[Remov
             # wrapped sentence ("请登录\nhttp://…查询。"), or repetition, removes it; in the
             # front matter, before the salutation, promotion vocabulary does too.
             if v.strong and short and not continues or repeated and v.score \
-                    or i < salutation and v.score and not _front_matter(line.text) and not is_prose(line.text):
+                    or i < salutation and (v.strong or v.score and not is_prose(line.text)) and not _front_matter(line.text):
                 reasons[i] = _reason("promotion", v)
         elif v.strong or v.score >= rules.marketing_threshold:
             reasons[i] = _reason("promotion", v)

@@ -31,7 +31,7 @@ def build_blocks(paras: list[Line]) -> tuple[list[Block], list[str]]:
     blocks: list[Block] = []
     prev_role = None
     for p in paras:
-        if p.role in ("title", "salutation") and p.role == prev_role:
+        if p.role in ("title", "subtitle", "salutation") and p.role == prev_role:
             blocks[-1] = Block(p.role, blocks[-1].text + p.text)
         elif p.role:
             blocks.append(Block(p.role, p.text))
@@ -54,6 +54,8 @@ def _heading_ending(text: str) -> bool:
     character ((三)作风建设永远在路上。), a ！ or ？ only as its last mark on a short line
     (一、为什么要持续抓作风建设？)."""
     if "。" in text[:-1] or re.search(r"[！？!?；;]", text[:-1]):
+        return False
+    if re.search(r"[：:].", text):  # 四、大会进行第四项：请… is an agenda item, not a heading
         return False
     return not text.endswith(("！", "？", "!", "?")) or len(text) <= MAX_EXCLAIMED_HEADING_CHARS
 

@@ -151,8 +151,9 @@ def _continues(last: Line, line: Line, wrap: Wrap | None, uses_indent: bool, pre
     if wrap is None:
         # Not hard-wrapped, but a page break, or a copy's stray line break, can still cut a
         # paragraph mid-sentence: a long line that ends no sentence goes on.
+        # …（不再详细阐述） and …何尝不是"强敌"呢 end their paragraphs without a stop
         stray_break = (not line.blank_before and len(last.text) >= MIN_CUT_PARAGRAPH
-                       and not last.text.endswith(("）", ")", "”", "’", "】", "》")))  # …（不再详细阐述） ends one
+                       and not last.text.endswith(("）", ")", "”", "’", "】", "》", '"', "呢", "吗", "吧", "啊", "呀", "嘛")))
         return ((line.after_break or stray_break)
                 and len(last.text) >= 20 and not is_sentence(last.text) and heading_level(last.text) is None
                 and heading_level(line.text) is None and not closes_speech(line.text)
