@@ -3,6 +3,7 @@
 # make verify    typeset every labelled speech and check its pages (and LibreOffice's page count)
 # make booklets  also impose each PDF as an A5 booklet: outputs/NAME.booklet.pdf
 # make clean     remove the outputs
+# make golden    re-record tests/golden/labelled.json, when a change is meant to change the outputs
 # One rule per speech: only inputs newer than their outputs (or than the code,
 # profile and promotion rules) are rebuilt, and `make -j2` converts two at once.
 
@@ -19,7 +20,7 @@ PDFS    := $(patsubst inputs/%.txt,outputs/%.pdf,$(INPUTS))
 DOCXS   := $(patsubst inputs/%.txt,outputs/%.docx,$(INPUTS))
 BOOKLETS:= $(patsubst inputs/%.txt,outputs/%.booklet.pdf,$(INPUTS))
 
-.PHONY: all setup test verify booklets clean
+.PHONY: all setup test verify booklets clean golden
 .DELETE_ON_ERROR:
 # The converter writes each output whole or not at all (a temporary file, renamed), so make
 # must not delete one when it is interrupted: it would delete complete, new outputs.
@@ -64,6 +65,9 @@ outputs:
 
 test: $(TSTAMP)
 	$(PY) -m pytest
+
+golden: $(TSTAMP)
+	$(PY) -m pytest tests/test_golden.py --update-golden -q
 
 verify: $(TSTAMP)
 	$(PY) scripts/verify.py

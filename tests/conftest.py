@@ -1,6 +1,7 @@
 """Shared fixtures: a hand-built document model, so renderer tests do not depend on the reading stages."""
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -15,6 +16,44 @@ from pipeline.profile import load_profile  # noqa: E402
 SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
 SAMPLE = ROOT / "inputs" / "在全县教育系统全面从严治党工作会议上的讲话.txt"
+OUR_CORPUS = ROOT / "tests" / "corpus"
+LABELLED = sorted([*CORPUS.glob("*.expected.json"), *OUR_CORPUS.glob("*.expected.json")])
+GOLDEN = ROOT / "tests" / "golden" / "labelled.json"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true",
+                     help="write tests/golden/labelled.json from this run instead of comparing with it")
+
+
+def labelled_document(path: Path) -> Document:
+    """The document model a NAME.expected.json labels."""
+    data = json.loads(path.read_text("utf-8"))
+    blocks = [Block(b["type"], b["text"], b.get("level"), b.get("lead")) for b in data["blocks"]]
+    return Document(blocks, source=path.name.removesuffix(".expected.json") + ".txt", encoding=data["encoding"])
+
+
+def render_both(doc: Document, profile_name: str) -> dict[str, bytes]:
+    from pipeline.render_docx import render_docx
+    from pipeline.render_pdf import render_pdf
+
+    profile = load_profile(profile_name)
+    return {"docx": render_docx(doc, profile), "pdf": render_pdf(doc, profile)}
+
+
+def golden_environment() -> dict[str, str]:
+    """What the golden bytes depend on besides the code: the libraries that write and embed, and
+    every font file the built-in profiles can draw with (path and size)."""
+    from importlib import metadata
+
+    from pipeline.fonts import find_fonts
+    from pipeline.profile import builtin_profiles
+
+    env = {name: metadata.version(name) for name in ("reportlab", "python-docx", "lxml", "fonttools")}
+    files = {f.path for name in builtin_profiles() for family in load_profile(name).fonts.values()
+             for f in find_fonts(family.candidates)}
+    env["fonts"] = " ".join(f"{p}:{Path(p).stat().st_size}" for p in sorted(files))
+    return env
 
 BODY = ("按照县委要求，今天我们组织召开教育系统党组织书记履行全面从严治党责任工作会议。刚才，×位党组织书记分别进行了汇报发言，"
         "总体来看，大家的发言总结工作实事求是，查找问题客观实在，谋划工作思路清晰，符合这次述职的总体要求。")
