@@ -11,7 +11,7 @@ PY      := .venv/bin/python
 STAMP   := .venv/.installed
 TSTAMP  := .venv/.installed-test
 COMPILED:= .venv/.compiled
-CODE    := $(wildcard pipeline/*.py pipeline/*/*.py pipeline/data/*.toml pipeline/data/profiles/*.toml)
+CODE    := $(wildcard pipeline/*.py pipeline/*/*.py pipeline/*/*/*.py pipeline/data/*.toml pipeline/data/profiles/*.toml)
 
 # make splits names on spaces, so a file name with one cannot be a target.
 SPACED  := $(shell find inputs -maxdepth 1 -name '*.txt' -name '* *' 2>/dev/null)
@@ -51,7 +51,7 @@ outputs/%.pdf outputs/%.docx outputs/%.report.txt: inputs/%.txt $(CODE) | $(STAM
 
 # Byte-compile the package once, so that each speech's process does not compile it again
 # (a third of a cold start where PYTHONDONTWRITEBYTECODE is set, as in CI containers).
-$(COMPILED): $(wildcard pipeline/*.py pipeline/*/*.py) | $(STAMP)
+$(COMPILED): $(wildcard pipeline/*.py pipeline/*/*.py pipeline/*/*/*.py) | $(STAMP)
 	$(PY) -m compileall -q pipeline
 	@touch $@
 

@@ -43,8 +43,8 @@ def main() -> None:
         profiler = Profiler(interval=INTERVAL_S)
         start = time.perf_counter()
         profiler.start()
-        from pipeline.convert import convert_file
-        from pipeline.profile import DEFAULT_PROFILE, load_profile
+        from pipeline.run.convert import convert_file
+        from pipeline.typeset.profile import DEFAULT_PROFILE, load_profile
         from pipeline.read import load_rules
         profile = load_profile(str(DEFAULT_PROFILE))
         convert_file(SAMPLE, Path(out), profile, rules=load_rules(()))

@@ -38,8 +38,8 @@ def exit_as_interrupted() -> NoReturn:
 
 
 try:  # the imports take a twentieth of a second: a Ctrl-C then is one line too, not a traceback
-    from .convert import ConvertError, PdfProcess, add_font_warnings, convert_file, one_line, read_file
-    from .profile import DEFAULT_PROFILE, ProfileError, builtin_profiles, load_profile
+    from .run.convert import ConvertError, PdfProcess, add_font_warnings, convert_file, one_line, read_file
+    from .typeset.profile import DEFAULT_PROFILE, ProfileError, builtin_profiles, load_profile
 except KeyboardInterrupt:
     print(INTERRUPTED, file=sys.stderr)
     exit_as_interrupted()
@@ -167,8 +167,8 @@ def _formats(args) -> tuple[str, ...]:
 def _impose(args) -> int:
     import logging
 
-    from .convert import write_atomically
-    from .impose import booklet, two_up
+    from .run.convert import write_atomically
+    from .write.impose import booklet, two_up
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings on a broken PDF: our one line says it
 
@@ -186,7 +186,7 @@ def _impose(args) -> int:
 
 
 def _build(args) -> int:
-    from .batch import build
+    from .run.batch import build
 
     for folder, what in ((args.folder, "input"), (args.output, "output")):
         if not folder.is_dir():

@@ -14,8 +14,8 @@ import subprocess
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-from .profile import MM, Profile
-from .render_pdf import NO_END, NO_START
+from .typeset.profile import MM, Profile
+from .write.pdf import NO_END, NO_START
 
 _NS = "{http://www.w3.org/1999/xhtml}"
 

@@ -22,10 +22,10 @@ sys.path.insert(0, str(ROOT))
 
 from pypdf import PdfReader  # noqa: E402
 
-from pipeline.batch import build  # noqa: E402
+from pipeline.run.batch import build  # noqa: E402
 from pipeline.pdfcheck import check  # noqa: E402
-from pipeline.profile import DEFAULT_PROFILE, load_profile  # noqa: E402
-from pipeline.render_pdf import NO_END, NO_START  # noqa: E402
+from pipeline.typeset.profile import DEFAULT_PROFILE, load_profile  # noqa: E402
+from pipeline.write.pdf import NO_END, NO_START  # noqa: E402
 
 CORPORA = [ROOT.parent / "shared" / "corpus", ROOT / "tests" / "corpus"]
 PLAIN = re.compile(r"^[\u3000-\u303f\u4e00-\u9fff\uff01-\uff5e“”‘’…—×·]+$")  # Chinese text only

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipeline.model import Block, Document  # noqa: E402
-from pipeline.profile import load_profile  # noqa: E402
+from pipeline.typeset.profile import load_profile  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
@@ -34,8 +34,8 @@ def labelled_document(path: Path) -> Document:
 
 
 def render_both(doc: Document, profile_name: str) -> dict[str, bytes]:
-    from pipeline.render_docx import render_docx
-    from pipeline.render_pdf import render_pdf
+    from pipeline.write.docx import render_docx
+    from pipeline.write.pdf import render_pdf
 
     profile = load_profile(profile_name)
     return {"docx": render_docx(doc, profile), "pdf": render_pdf(doc, profile)}
@@ -46,8 +46,8 @@ def golden_environment() -> dict[str, str]:
     every font file the built-in profiles can draw with (path and size)."""
     from importlib import metadata
 
-    from pipeline.fonts import find_fonts
-    from pipeline.profile import builtin_profiles
+    from pipeline.fonts.find import find_fonts
+    from pipeline.typeset.profile import builtin_profiles
 
     env = {name: metadata.version(name) for name in ("reportlab", "python-docx", "lxml", "fonttools")}
     files = {f.path for name in builtin_profiles() for family in load_profile(name).fonts.values()

@@ -37,7 +37,7 @@ from pypdf import PdfReader, PdfWriter
 
 from conftest import ROOT, SAMPLE
 from pipeline import cli
-from pipeline.convert import MAX_INPUT_BYTES, ConvertError, convert_file
+from pipeline.run.convert import MAX_INPUT_BYTES, ConvertError, convert_file
 from pipeline.read.decode import DecodeError
 from pipeline.read import NoSpeechError
 from validity import check_docx, check_outputs, check_pdf, part_files
@@ -355,12 +355,12 @@ def test_a_file_that_is_one_100000_character_line_is_converted(tmp_path, profile
 
 def test_the_message_of_an_unexpected_failure_stays_one_line(tmp_path, capsys, monkeypatch):
     """A library's error message may run over lines and quote the whole text: it is cut to one line."""
-    import pipeline.render_docx
+    import pipeline.write.docx
 
     def fails(doc, profile):
         raise ValueError("bad value\n" + "全" * 100_000 + "\nend")
 
-    monkeypatch.setattr(pipeline.render_docx, "render_docx", fails)
+    monkeypatch.setattr(pipeline.write.docx, "render_docx", fails)
     code = cli.main(["convert", str(SAMPLE), "-o", str(tmp_path), "--format", "docx"])
     lines = capsys.readouterr().err.splitlines()
     assert code == 1 and len(lines) == 1 and lines[0].startswith(f"{SAMPLE}: error: bad value") and len(lines[0]) < 400

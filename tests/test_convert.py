@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from pipeline import cli, convert, render_docx, render_pdf
-from pipeline.convert import ConvertError, PdfProcess, convert_file
+from pipeline import cli
+from pipeline.run import convert
+from pipeline.write import docx as render_docx, pdf as render_pdf
+from pipeline.run.convert import ConvertError, PdfProcess, convert_file
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork here: the PDF is typeset in this process")
 

@@ -25,11 +25,11 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from conftest import ROOT, make_document
-from pipeline import fontprep
-from pipeline.fonts import FontFile, _index, find_fonts, installed_fonts
+from pipeline.fonts import prepare as fontprep
+from pipeline.fonts.find import FontFile, _index, find_fonts, installed_fonts
 from pipeline.model import Block, Document
-from pipeline.profile import FontFamily
-from pipeline.render_pdf import render_pdf
+from pipeline.typeset.profile import FontFamily
+from pipeline.write.pdf import render_pdf
 
 SAMPLE_TEXT = "中华人民共和国全面从严治党工作会议，讲话。"
 HINTING = {"fpgm", "prep", "cvt ", "hdmx", "LTSH", "VDMX", "kern", "DSIG", "GSUB", "GPOS", "vmtx", "CFF "}
@@ -268,7 +268,7 @@ def test_a_prepared_font_is_read_from_the_cache_not_made_again(noto, monkeypatch
     assert again.base.data == first.base.data
     assert built() == n and time.perf_counter() - start < 1
     # nor in another process
-    code = (f"from pipeline import fontprep; f = fontprep.prepare({ff.path!r}, {ff.index}); "
+    code = (f"from pipeline.fonts import prepare as fontprep; f = fontprep.prepare({ff.path!r}, {ff.index}); "
             f"f.base; print(fontprep.STATS['built'])")
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
                           env={**os.environ, fontprep.ENV_CACHE: str(folder)})
@@ -281,7 +281,7 @@ def test_a_second_load_reads_the_cache_in_this_and_other_processes(cache, tmp_pa
     first = fontprep.prepare(source).base
     assert built() == n + 1
     assert fontprep.prepare(source).base == first and built() == n + 1
-    code = f"from pipeline import fontprep; fontprep.prepare({source!r}).base; print(fontprep.STATS['built'])"
+    code = f"from pipeline.fonts import prepare as fontprep; fontprep.prepare({source!r}).base; print(fontprep.STATS['built'])"
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
                           env={**os.environ, fontprep.ENV_CACHE: str(cache)})
     assert proc.stdout.strip() == "0", proc.stderr
@@ -319,7 +319,7 @@ def test_a_corrupt_cache_file_is_rebuilt(cache, tmp_path, damage):
 
 def test_two_processes_preparing_the_same_font_convert_it_once(cache, tmp_path):
     source = truetype_face()  # a CJK face: seconds of work, so that the two overlap
-    code = (f"from pipeline import fontprep; f = fontprep.prepare({source.path!r}, {source.index}); "
+    code = (f"from pipeline.fonts import prepare as fontprep; f = fontprep.prepare({source.path!r}, {source.index}); "
             f"print(fontprep.STATS['built'], len(f.base.data))")
     env = {**os.environ, fontprep.ENV_CACHE: str(cache)}
     procs = [subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env, stdout=subprocess.PIPE,
@@ -342,8 +342,8 @@ def test_without_a_writable_cache_truetype_fonts_are_embedded_as_installed(tmp_p
         tempfile.tempdir = {str(blocker / 'tmp')!r}
         from pypdf import PdfReader
         from pipeline.model import Block, Document
-        from pipeline.profile import load_profile
-        from pipeline.render_pdf import render_pdf
+        from pipeline.typeset.profile import load_profile
+        from pipeline.write.pdf import render_pdf
         pdf = render_pdf(Document([Block("title", "讲话"), Block("paragraph", "同志们，大家好。")]), load_profile())
         print("".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).replace("\\n", ""))
     """)
@@ -438,7 +438,7 @@ def test_installed_noto_bold_is_found_by_its_style():
 # --- reportlab's parse of a prepared font, kept in the cache --------------------------------
 
 def test_a_kept_parse_makes_the_same_font_as_parsing(cache):
-    from pipeline import render_pdf
+    from pipeline.write import pdf as render_pdf
 
     ff = small_truetype_face()
     part = fontprep.prepare(ff.path, ff.index).base
@@ -472,7 +472,7 @@ def test_a_kept_parse_makes_the_same_font_as_parsing(cache):
 @pytest.mark.parametrize("family", ["Noto Serif CJK SC", "LXGW WenKai", "Liberation Serif"])
 def test_subsets_are_reportlabs_bytes(family):
     """The prepared faces the speeches are set in: converted CFF (Noto), TrueType (the others)."""
-    from pipeline import render_pdf as rp
+    from pipeline.write import pdf as rp
 
     if not face_of(family):
         pytest.skip(f"{family} is not installed")
@@ -481,7 +481,7 @@ def test_subsets_are_reportlabs_bytes(family):
 
 
 def test_a_damaged_or_stale_kept_parse_is_made_anew(cache):
-    from pipeline import render_pdf
+    from pipeline.write import pdf as render_pdf
 
     ff = small_truetype_face()
     part = fontprep.prepare(ff.path, ff.index).base
@@ -511,7 +511,7 @@ def test_composite_glyphs_embed_from_a_kept_parse(profile, tmp_path):
     path = tmp_path / "wqy.toml"
     path.write_text('base = "gbt9704"\n[fonts.fangsong]\nword = "仿宋_GB2312"\nword_alt = "仿宋"\n'
                     'candidates = ["WenQuanYi Micro Hei"]\n')
-    from pipeline.profile import load_profile
+    from pipeline.typeset.profile import load_profile
 
     wqy_profile = load_profile(str(path))
     doc = Document([Block("title", "在全县工作会议上的讲话"),
@@ -520,7 +520,7 @@ def test_composite_glyphs_embed_from_a_kept_parse(profile, tmp_path):
         pdf = render_pdf(doc, wqy_profile)
         text = "".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
         assert SAMPLE_TEXT in text
-    from pipeline import render_pdf as rp
+    from pipeline.write import pdf as rp
 
     font = rp.font_chain(wqy_profile.fonts["fangsong"]).first
     same_subsets_as_reportlab(pdfmetrics.getFont(font.name).face, composites_at_least=50)
@@ -557,7 +557,7 @@ def test_subsets_of_every_kind_of_composite_glyph_are_reportlabs_bytes():
     from fontTools.ttLib.tables._g_l_y_f import Glyph, GlyphComponent
     from reportlab.pdfbase.ttfonts import TTFontFile
 
-    from pipeline import render_pdf as rp
+    from pipeline.write import pdf as rp
 
     def simple(points: int):
         pen = TTGlyphPen(None)

@@ -12,8 +12,8 @@ from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4, letter
 from reportlab.pdfgen.canvas import Canvas
 
-from pipeline.impose import booklet, booklet_sides, two_up, two_up_sides
-from pipeline.render_pdf import render_pdf
+from pipeline.write.impose import booklet, booklet_sides, two_up, two_up_sides
+from pipeline.write.pdf import render_pdf
 
 from conftest import make_document
 

@@ -13,9 +13,9 @@ from docx.shared import Mm, Pt
 from pypdf import PdfReader
 
 from pipeline.pdfcheck import check
-from pipeline.profile import MM, ProfileError, builtin_profiles, load_profile
-from pipeline.render_docx import render_docx
-from pipeline.render_pdf import render_pdf
+from pipeline.typeset.profile import MM, ProfileError, builtin_profiles, load_profile
+from pipeline.write.docx import render_docx
+from pipeline.write.pdf import render_pdf
 
 from conftest import make_document
 

@@ -15,8 +15,8 @@ from docx.shared import Mm, Pt
 from lxml import etree
 
 from pipeline.model import Block, Document
-from pipeline.render_docx import render_docx
-from pipeline.titles import split_title
+from pipeline.write.docx import render_docx
+from pipeline.typeset.titles import split_title
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 NS = {"w": W[1:-1]}

@@ -12,9 +12,9 @@ from pypdf import PdfReader
 from conftest import make_document
 from pipeline.model import Block, Document
 from pipeline.pdfcheck import body_lines, check, read_lines
-from pipeline.profile import MM
-from pipeline.titles import split_title
-from pipeline.render_pdf import (NO_END, NO_START, REPLACEMENT, font_chain, layout, missing_characters, render_pdf,
+from pipeline.typeset.profile import MM
+from pipeline.typeset.titles import split_title
+from pipeline.write.pdf import (NO_END, NO_START, REPLACEMENT, font_chain, layout, missing_characters, render_pdf,
                                  typeset_pdf)
 
 PAGE_NUMBER = re.compile(r"—\s*\d+\s*—")

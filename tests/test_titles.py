@@ -1,7 +1,7 @@
 """Title lines: balanced, and words kept whole (GB/T 9704-2012 7.3.1 词意完整)."""
 import pytest
 
-from pipeline.titles import split_title
+from pipeline.typeset.titles import split_title
 
 
 @pytest.mark.parametrize("title,lines", [

@@ -79,11 +79,11 @@ from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import TTEncoding, TTFError, TTFNameBytes, TTFont, TTFontFace, TTFontMaker
 from reportlab.pdfgen.canvas import Canvas
 
-from . import fontprep
-from .fonts import FontFile, find_fonts
-from .model import Block, Document, TypesetPdf, block_role, lead_role
-from .profile import MM, FontFamily, Profile, Role
-from .titles import split_title  # the same balanced title lines as the Word file
+from ..fonts import prepare as fontprep
+from ..fonts.find import FontFile, find_fonts
+from ..model import Block, Document, TypesetPdf, block_role, lead_role
+from ..typeset.profile import MM, FontFamily, Profile, Role
+from ..typeset.titles import split_title  # the same balanced title lines as the Word file
 
 CREATOR = "pipeline"
 SUBJECT = "讲话稿"

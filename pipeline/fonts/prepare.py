@@ -45,7 +45,7 @@ API:
     PreparedFont.part(block) -> Part | None       the characters of cp >> 8 == block outside the base
     Part.path, Part.data, Part.crc32              the TrueType file, its (checked) bytes, their CRC-32
 
-`python -m pipeline.fontprep [--profile NAME]` prepares the base part of every installed
+`python -m pipeline.fonts.prepare [--profile NAME]` prepares the base part of every installed
 candidate font of a profile (setup runs it, so the first conversion is not a user's wait).
 """
 from __future__ import annotations
@@ -606,10 +606,10 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
     from concurrent.futures import ProcessPoolExecutor
 
-    from .fonts import find_fonts
-    from .profile import DEFAULT_PROFILE, load_profile
+    from .find import find_fonts
+    from ..typeset.profile import DEFAULT_PROFILE, load_profile
 
-    p = argparse.ArgumentParser(prog="python -m pipeline.fontprep",
+    p = argparse.ArgumentParser(prog="python -m pipeline.fonts.prepare",
                                 description="Prepare (convert, slim, cache) the installed fonts of a profile.")
     p.add_argument("--profile", default=DEFAULT_PROFILE, help="profile name or TOML file")
     args = p.parse_args(argv)

@@ -18,8 +18,8 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .model import Document, TypesetPdf
-from .profile import Profile
+from ..model import Document, TypesetPdf
+from ..typeset.profile import Profile
 
 # read.Rules appears in annotations only (strings here): the reading stages are imported
 # when a speech is read, after a PdfProcess has forked (typing's TYPE_CHECKING would cost 4 ms).
@@ -70,7 +70,7 @@ def read_file(path: Path, encoding: str | None = None, rules: Rules | None = Non
     except OSError as e:
         what = "a symbolic link that loops" if e.errno == errno.ELOOP else (e.strerror or str(e))
         raise ConvertError(f"cannot read: {what}") from None
-    from .read import read_speech  # here, not above: a PdfProcess forks before the reading stages load
+    from ..read import read_speech  # here, not above: a PdfProcess forks before the reading stages load
     return read_speech(raw, str(path), encoding=encoding, rules=rules)
 
 
@@ -81,7 +81,7 @@ def font_warning(missing: list[str]) -> list[str]:
 
 def add_font_warnings(document: Document, profile: Profile) -> None:
     """Warn about characters no installed font of the profile can draw (the PDF prints them as □)."""
-    from .render_pdf import missing_characters
+    from ..write.pdf import missing_characters
     document.warnings += font_warning(missing_characters(document, profile))
 
 
@@ -89,9 +89,9 @@ def render(document: Document, profile: Profile, fmt: str) -> bytes:
     """The bytes of one format, "docx" or "pdf"; renderers are imported only when needed.
     Characters no font can draw are added to the document's warnings."""
     if fmt == "docx":
-        from .render_docx import render_docx
+        from ..write.docx import render_docx
         return render_docx(document, profile)
-    from .render_pdf import typeset_pdf
+    from ..write.pdf import typeset_pdf
     pdf = typeset_pdf(document, profile)
     document.warnings += font_warning(pdf.missing)
     return pdf.data
@@ -216,7 +216,7 @@ class PdfProcess:
             reader = threading.Thread(target=lambda: received.append(_read_all(doc_read)))
             reader.start()
             try:
-                from . import render_pdf
+                from ..write import pdf as render_pdf
                 render_pdf.load_fonts(profile)
                 reader.join()
                 if not received or not received[0]:
@@ -329,19 +329,19 @@ def convert_file(path: Path, outdir: Path, profile: Profile, formats=("docx", "p
         pdf = pdf_process.result()
     if wants_pdf:
         if pdf is None:
-            from .render_pdf import typeset_pdf
+            from ..write.pdf import typeset_pdf
             pdf = typeset_pdf(document, profile)
         document.warnings += font_warning(pdf.missing)
         if "pdf" in formats:
             rendered["pdf"] = pdf.data
     if "booklet.pdf" in formats or "2up.pdf" in formats:
-        from . import impose
+        from ..write import impose
         if "booklet.pdf" in formats:
             rendered["booklet.pdf"] = impose.booklet(pdf.data)
         if "2up.pdf" in formats:
             rendered["2up.pdf"] = impose.two_up(pdf.data)
     if "report.txt" in formats:
-        from .report import speech_report
+        from ..write.report import speech_report
         facts = (pdf.pages, pdf.fonts) if pdf is not None else None
         rendered["report.txt"] = speech_report(document, profile.name, facts).encode("utf-8")
     # Two phases: every output to a temporary file first, then the renames. A full disk or

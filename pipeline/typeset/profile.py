@@ -21,7 +21,7 @@ import tomllib
 from dataclasses import MISSING, dataclass
 from pathlib import Path
 
-PROFILE_DIR = Path(__file__).parent / "data" / "profiles"
+PROFILE_DIR = Path(__file__).parent.parent / "data" / "profiles"
 ROOT = "gbt9704"  # every profile's base in the end; it has none itself
 DEFAULT_PROFILE = PROFILE_DIR / f"{ROOT}.toml"
 

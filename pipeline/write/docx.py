@@ -28,9 +28,9 @@ from docx.oxml.ns import qn
 from docx.shared import Emu, Mm, Pt
 from lxml import etree
 
-from .model import Block, Document, block_role, lead_role
-from .profile import MM, FontFamily, Profile, Role
-from .titles import split_title
+from ..model import Block, Document, block_role, lead_role
+from ..typeset.profile import MM, FontFamily, Profile, Role
+from ..typeset.titles import split_title
 
 LANGUAGE = "zh-CN"
 SUBJECT = "讲话稿"  # as in the PDF's metadata

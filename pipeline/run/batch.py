@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .convert import convert_file, one_line
-from .profile import load_profile
-from .read import load_rules
+from ..typeset.profile import load_profile
+from ..read import load_rules
 
-PACKAGE = Path(__file__).parent
+PACKAGE = Path(__file__).parent.parent
 
 
 @dataclass

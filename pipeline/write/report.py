@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .model import Document
+from ..model import Document
 
 NAMES = {"title": "title", "subtitle": "subtitle", "byline": "bylines", "salutation": "salutation",
          "heading": "headings", "paragraph": "paragraphs"}
