@@ -18,6 +18,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..chars import REPLACEMENT
 from ..model import Document, TypesetPdf
 from ..typeset.profile import Profile
 
@@ -75,12 +76,12 @@ def read_file(path: Path, encoding: str | None = None, rules: Rules | None = Non
 
 
 def font_warning(missing: list[str]) -> list[str]:
-    return ["no installed font can draw these characters (printed as □ in the PDF): "
+    return [f"no installed font can draw these characters (printed as {REPLACEMENT} in the PDF): "
             + " ".join(f"{ch} (U+{ord(ch):04X})" for ch in missing)] if missing else []
 
 
 def add_font_warnings(document: Document, profile: Profile) -> None:
-    """Warn about characters no installed font of the profile can draw (the PDF prints them as □)."""
+    """Warn about characters no installed font of the profile can draw (the PDF prints them as REPLACEMENT)."""
     from ..write.pdf import missing_characters
     document.warnings += font_warning(missing_characters(document, profile))
 

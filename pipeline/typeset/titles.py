@@ -7,8 +7,8 @@ from __future__ import annotations
 import math
 import re
 
-OPENING = "“‘（《〈「『【([{"
-CLOSING = "，。、；：？！”’）》〉」』】…—,.;:?!)]}"
+from ..chars import NO_LINE_END, NO_LINE_START
+
 SPACES = " \u3000"
 PHRASE_END = "，、：；！？—暨的" + SPACES  # a break after these falls between phrases
 # The occasion a speech title ends with is one phrase: "…治党 / 工作会议上的讲话".
@@ -28,7 +28,7 @@ def _breakable(text: str) -> list[bool]:
         prev, nxt = text[j - 1], text[j]
         depth += (prev == "《") - (prev == "》")
         ascii_run = prev.isascii() and nxt.isascii() and not prev.isspace() and not nxt.isspace()
-        ok[j] = depth <= 0 and prev not in OPENING and nxt not in CLOSING and not ascii_run
+        ok[j] = depth <= 0 and prev not in NO_LINE_END and nxt not in NO_LINE_START and not ascii_run
     return ok
 
 

@@ -29,12 +29,11 @@ from docx.shared import Emu, Mm, Pt
 from lxml import etree
 
 from ..model import Block, Document, block_role, lead_role
-from ..typeset.profile import MM, FontFamily, Profile, Role
+from ..typeset.profile import LATIN, MM, FontFamily, Profile, Role
 from ..typeset.titles import split_title
 
 LANGUAGE = "zh-CN"
 SUBJECT = "讲话稿"  # as in the PDF's metadata
-LATIN = "latin"  # the profile's font family for digits and Latin letters
 
 # One paragraph style per block role; the built-in names make Word list headings
 # in its navigation pane.

@@ -81,20 +81,19 @@ from reportlab.pdfgen.canvas import Canvas
 
 from ..fonts import prepare as fontprep
 from ..fonts.find import FontFile, find_fonts
+from ..chars import NO_LINE_END, NO_LINE_START, REPLACEMENT
 from ..model import Block, Document, TypesetPdf, block_role, lead_role
-from ..typeset.profile import MM, FontFamily, Profile, Role
+from ..typeset.profile import LATIN as LATIN_FONT, MM, FontFamily, Profile, Role
 from ..typeset.titles import split_title  # the same balanced title lines as the Word file
 
 CREATOR = "pipeline"
 SUBJECT = "讲话稿"
 LANG = "zh-CN"
-LATIN_FONT = "latin"  # the profile's font key for digits and Latin letters
-REPLACEMENT = "□"  # drawn where no font has the character
 FAKE_BOLD_EM = 0.03  # outline stroke of fake bold, in em: the free CJK fonts have no bold face
 
-# GB/T 15834 / W3C clreq: marks that may not start a line, and that may not end one.
-NO_START = frozenset("，。、；：？！”’）》〉」』】〕〗〙〛｝］…—‥·～％‰々〃!),.:;?]}%")
-NO_END = frozenset("“‘（《〈「『【〔〖〘〚｛［([{")
+# GB/T 15834 / W3C clreq: marks that may not start a line, and that may not end one (as sets:
+# one lookup per break).
+NO_START, NO_END = frozenset(NO_LINE_START), frozenset(NO_LINE_END)
 # Where a glyph narrower than its cell (a font's proportional quotes) goes in the cell:
 # opening marks against the character they open, closing ones and stops against the one
 # they close, as in the full-width forms; anything else centred.
