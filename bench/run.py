@@ -204,8 +204,9 @@ def ours_per_speech(paths: list[Path]) -> tuple[dict[str, list[float]], list[str
     and the speeches that failed ("NAME: error"), left out of the times."""
     from pipeline.run.convert import read_file, render
     from pipeline.typeset.profile import DEFAULT_PROFILE, load_profile
+    from pipeline.write.typesetter import Typesetter
 
-    profile = load_profile(DEFAULT_PROFILE)
+    profile = Typesetter(load_profile(DEFAULT_PROFILE))  # what render() takes: the profile's writers
     for path in paths[:WARMUP]:
         with contextlib.suppress(Exception):  # a failure is reported by the timed pass
             document = read_file(path)

@@ -20,6 +20,7 @@ from pathlib import Path
 from .convert import convert_file, one_line
 from ..typeset.profile import load_profile
 from ..read import load_rules
+from ..write.typesetter import Typesetter
 
 PACKAGE = Path(__file__).parent.parent
 
@@ -59,19 +60,19 @@ def stale(source: Path, outdir: Path, formats, dependencies_mtime: float) -> boo
     return False
 
 
-# --- worker processes: state set once per process by _init ---------------------------
+# --- worker processes: state set once per process by _init (one Typesetter each) ------
 _STATE: dict = {}
 
 
 def _init(profile_path: str, rules: tuple[str, ...], outdir: str, formats: tuple[str, ...], encoding):
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle (see build)
-    _STATE.update(profile=load_profile(profile_path), rules=load_rules(rules), outdir=Path(outdir),
+    _STATE.update(typesetter=Typesetter(load_profile(profile_path)), rules=load_rules(rules), outdir=Path(outdir),
                   formats=formats, encoding=encoding)
 
 
 def _convert_one(source: str) -> Outcome:
     try:
-        result = convert_file(Path(source), _STATE["outdir"], _STATE["profile"], formats=_STATE["formats"],
+        result = convert_file(Path(source), _STATE["outdir"], _STATE["typesetter"], formats=_STATE["formats"],
                               encoding=_STATE["encoding"], rules=_STATE["rules"])
     except Exception as e:  # noqa: BLE001 — reported in the summary; the batch goes on
         return Outcome(Path(source), error=one_line(e))

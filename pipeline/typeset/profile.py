@@ -101,6 +101,10 @@ class Profile:
     page_number: PageNumber
     sources: tuple[Path, ...] = ()  # the files it was read from, base first: outputs depend on them
 
+    def __hash__(self) -> int:  # a value (its dicts would make the generated hash fail)
+        return hash((self.name, self.page, self.grid, tuple(self.fonts.items()), tuple(self.roles.items()),
+                     self.page_number, self.sources))
+
     @property
     def body(self) -> Role:
         """The body text role: its size sets the character unit of indents."""

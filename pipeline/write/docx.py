@@ -1,13 +1,17 @@
 """The Word writer: a speech's document model typeset as a GB/T 9704-2012 .docx.
 
-`render_docx(doc, profile)` returns the file's bytes. Every number (page, grid, sizes,
-indents, fonts, page numbers) comes from the layout profile; blocks map to roles with
-model.block_role / model.lead_role and each role to one paragraph style, so the file
-stays editable in Word: headings are real "Heading N" styles with outline levels.
+    empty_document(profile) -> bytes           the styled, empty document of a profile
+    write_docx(plan, empty, date) -> bytes     a layout plan written into a copy of it
+    render_docx(doc, profile, date=) -> bytes  both, through the profile's Typesetter
+
+Every number (page, grid, sizes, indents, fonts, page numbers) comes from the layout
+profile, and what is set where from the plan (typeset/plan.py): each block's role maps to
+one paragraph style, so the file stays editable in Word (headings are real "Heading N"
+styles with outline levels); its segments become runs, a title's planned lines line breaks,
+the planned blank lines space after the paragraph.
 
 The python-docx default template is cleaned on the way: its US Letter page, theme
 fonts, coloured headings, unused styles, thumbnail and "python-docx" metadata go.
-Titles are split into balanced lines by titles.split_title, as in the PDF.
 
 Same document, profile and date, same bytes: the dates are never the time of rendering
 (SOURCE_DATE_EPOCH, else the caller's `date`, else 2000-01-01), and the zip is rewritten
@@ -28,12 +32,9 @@ from docx.oxml.ns import qn
 from docx.shared import Emu, Mm, Pt
 from lxml import etree
 
-from ..model import Block, Document, block_role, lead_role
-from ..typeset.profile import LATIN, MM, FontFamily, Profile, Role
-from ..typeset.titles import split_title
-
-LANGUAGE = "zh-CN"
-SUBJECT = "讲话稿"  # as in the PDF's metadata
+from ..model import Document
+from ..typeset.plan import CREATOR, LANGUAGE, BlockPlan, Plan, keeps_with_next
+from ..typeset.profile import LATIN, FontFamily, Profile, Role
 
 # One paragraph style per block role; the built-in names make Word list headings
 # in its navigation pane.
@@ -44,7 +45,6 @@ STYLES = {
 }
 CUSTOM_STYLES = {"Byline", "Salutation"}
 KEPT_STYLES = {"DefaultParagraphFont", "TableNormal", "NoList"}  # the template's empty defaults
-TITLE_GROUP = ("title", "subtitle", "byline")
 STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 JC = {"left": "left", "center": "center", "justify": "both"}
 DEFAULT_DATE = datetime(2000, 1, 1)  # the date reportlab's invariant mode gives the PDF
@@ -118,7 +118,7 @@ def _style(styles, name: str, ppr: list, rpr: etree._Element):
 
 def _role_style(styles, profile: Profile, role: Role) -> None:
     body = role.name == "paragraph"
-    ppr = [_el("keepNext")] if role.outline_level else []
+    ppr = [_el("keepNext")] if keeps_with_next(role) else []
     if body:
         # No widow control: it would leave pages of 21 lines. overflowPunct=1 is Word's
         # default (punctuation may hang), written out because LibreOffice reads it the
@@ -200,27 +200,27 @@ def _add_run(p, text: str, east: FontFamily, latin: FontFamily, role: Role | Non
     return run
 
 
-def _add_block(d, block: Block, profile: Profile, space_after_pt: float, styles: dict) -> None:
-    role = block_role(block)
-    p = d.add_paragraph(style=styles[STYLES[role]])
-    east, latin = profile.font(role), profile.fonts[LATIN]
-    if block.type == "title":
-        title = profile.role(role)  # without a limit: as many characters as fill the block
-        max_chars = title.max_chars_per_line or int(profile.page.text_width_mm * MM // title.size_pt)
-        for i, line in enumerate(split_title(block.text, max_chars)):
+def _add_block(d, bp: BlockPlan, profile: Profile, styles: dict) -> None:
+    """One paragraph in the block role's style: the planned lines as line breaks, or the
+    segments as runs (a lead's in its own role's font, size and weight)."""
+    role = bp.role
+    p = d.add_paragraph(style=styles[STYLES[role.name]])
+    east, latin = profile.font(role.name), profile.fonts[LATIN]
+    if bp.lines is not None:
+        for i, line in enumerate(bp.lines):
             run = _add_run(p, "", east, latin)
             if i:
                 run.add_break()
             run.add_text(line)
-    elif block.lead:
-        lead = profile.role(lead_role(block.lead))
-        _add_run(p, block.lead, profile.font(lead.name), latin, lead)
-        if block.text != block.lead:
-            _add_run(p, block.text[len(block.lead):], east, latin)
     else:
-        _add_run(p, block.text, east, latin)
-    if space_after_pt:
-        p._p.get_or_add_pPr().append(_spacing(profile.grid.line_pitch_pt, space_after_pt))
+        for seg in bp.segments:
+            if seg.role is role:
+                _add_run(p, seg.text, east, latin)
+            else:
+                _add_run(p, seg.text, profile.font(seg.role.name), latin, seg.role)
+    if bp.space_after_lines:
+        pitch = profile.grid.line_pitch_pt
+        p._p.get_or_add_pPr().append(_spacing(pitch, bp.space_after_lines * pitch))
 
 
 def _page_number(footer, profile: Profile, odd: bool) -> None:
@@ -272,20 +272,20 @@ def _timestamp(date: datetime | None) -> datetime:
     return date.astimezone(timezone.utc).replace(tzinfo=None) if date.tzinfo else date
 
 
-def _properties(d, doc: Document, date: datetime) -> None:
+def _properties(d, plan: Plan, date: datetime) -> None:
     core = d.core_properties
     for name in ("keywords", "comments", "category", "content_status", "identifier", "version", "last_modified_by"):
         setattr(core, name, "")
-    core.subject = SUBJECT
+    core.subject = plan.subject
     # Word's core properties hold at most 255 characters (python-docx enforces it).
-    core.title, core.author, core.language = doc.title[:255], doc.author[:255], LANGUAGE
+    core.title, core.author, core.language = plan.title[:255], plan.author[:255], plan.language
     core.created = core.modified = date
     core.revision = 1
 
 
 APP_PROPERTIES = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                   '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
-                  '<Application>pipeline</Application></Properties>')
+                  f'<Application>{CREATOR}</Application></Properties>')
 
 
 def _drop_leftovers(d) -> None:
@@ -319,40 +319,38 @@ def _repack(data: bytes, date: datetime) -> bytes:
     return out.getvalue()
 
 
-_BASES: dict[int, tuple[Profile, bytes]] = {}  # per process: the styled, empty document of a profile
+def empty_document(profile: Profile) -> bytes:
+    """The empty document of a profile: page, styles, footers, font table. A Typesetter makes
+    it once; each speech starts from a copy of its bytes."""
+    d = docx.Document()
+    _drop_leftovers(d)
+    _setup_styles(d, profile)
+    section = d.sections[0]
+    _setup_page(section, profile)
+    _page_number(section.footer, profile, odd=True)
+    _page_number(section.even_page_footer, profile, odd=False)
+    _font_table(d, profile)
+    out = io.BytesIO()
+    d.save(out)
+    return out.getvalue()
 
 
-def _base(profile: Profile) -> bytes:
-    """The empty document of a profile: page, styles, footers, font table. Built once per
-    profile and process; each speech starts from a copy of its bytes."""
-    if id(profile) not in _BASES:
-        d = docx.Document()
-        _drop_leftovers(d)
-        _setup_styles(d, profile)
-        section = d.sections[0]
-        _setup_page(section, profile)
-        _page_number(section.footer, profile, odd=True)
-        _page_number(section.even_page_footer, profile, odd=False)
-        _font_table(d, profile)
-        out = io.BytesIO()
-        d.save(out)
-        _BASES[id(profile)] = (profile, out.getvalue())  # the profile kept alive: its id stays unique
-    return _BASES[id(profile)][1]
-
-
-def render_docx(doc: Document, profile: Profile, *, date: datetime | None = None) -> bytes:
-    """The .docx file of `doc`, typeset by `profile`. Its dates are SOURCE_DATE_EPOCH if set, else
-    `date` (the caller may pass the input's modification time), else DEFAULT_DATE."""
-    d = docx.Document(io.BytesIO(_base(profile)))
+def write_docx(plan: Plan, empty: bytes, date: datetime | None = None) -> bytes:
+    """The .docx of a plan, written into a copy of its profile's empty document. Its dates are
+    SOURCE_DATE_EPOCH if set, else `date`, else DEFAULT_DATE."""
+    d = docx.Document(io.BytesIO(empty))
     styles = {name: d.styles[name] for name in STYLES.values()}
-    group = 0  # the title group: the title, subtitle and bylines the speech opens with
-    while group < len(doc.blocks) and doc.blocks[group].type in TITLE_GROUP:
-        group += 1
-    blank = profile.role("title").space_after_lines * profile.grid.line_pitch_pt
-    for i, block in enumerate(doc.blocks):
-        _add_block(d, block, profile, blank if i == group - 1 else 0, styles)
+    for bp in plan.blocks:
+        _add_block(d, bp, plan.profile, styles)
     date = _timestamp(date)
-    _properties(d, doc, date)
+    _properties(d, plan, date)
     out = io.BytesIO()
     d.save(out)
     return _repack(out.getvalue(), date)
+
+
+def render_docx(doc: Document, profile: Profile, *, date: datetime | None = None) -> bytes:
+    """The .docx file of `doc`, typeset by `profile` (through its Typesetter)."""
+    from .typesetter import typesetter_for
+
+    return typesetter_for(profile).docx(doc, date)

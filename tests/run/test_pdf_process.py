@@ -7,40 +7,35 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, no_child_left, running_in_group
 from pipeline import cli
 from pipeline.run import convert
-from pipeline.write import docx as render_docx, pdf as render_pdf
-from pipeline.run.convert import ConvertError, PdfProcess, convert_file
+from pipeline.run.convert import convert_file
+from pipeline.run.pdf_process import PdfProcess, PdfProcessError
+from pipeline.write.typesetter import Typesetter
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork here: the PDF is typeset in this process")
 
 SAMPLE = sorted((ROOT / "inputs").glob("*.txt"))[0]
 
 
-def no_child_left() -> bool:
-    try:
-        os.waitpid(-1, os.WNOHANG)
-    except ChildProcessError:
-        return True
-    return False
 
 
-def fails_and_writes_nothing(profile, tmp_path: Path, error: type, match: str) -> None:
+def fails_and_writes_nothing(typesetter, tmp_path: Path, error: type, match: str) -> None:
     """convert_file with a PdfProcess raises `error`, writes nothing and leaves no process."""
     with pytest.raises(error, match=match):
-        with PdfProcess(profile) as pdf_process:
-            convert_file(SAMPLE, tmp_path, profile, pdf_process=pdf_process)
+        with PdfProcess(typesetter) as pdf_process:
+            convert_file(SAMPLE, tmp_path, typesetter, pdf_process=pdf_process)
     assert list(tmp_path.iterdir()) == []
     assert no_child_left()
 
 
-def test_a_pdf_process_writes_the_same_files_as_one_process(profile, tmp_path):
+def test_a_pdf_process_writes_the_same_files_as_one_process(typesetter, tmp_path):
     (tmp_path / "one").mkdir()
     (tmp_path / "two").mkdir()
-    alone = convert_file(SAMPLE, tmp_path / "one", profile)
-    with PdfProcess(profile) as pdf_process:
-        forked = convert_file(SAMPLE, tmp_path / "two", profile, pdf_process=pdf_process)
+    alone = convert_file(SAMPLE, tmp_path / "one", typesetter)
+    with PdfProcess(Typesetter(typesetter.profile)) as pdf_process:
+        forked = convert_file(SAMPLE, tmp_path / "two", typesetter, pdf_process=pdf_process)
     assert [p.name for p in forked.outputs] == [p.name for p in alone.outputs]
     for a, b in zip(alone.outputs, forked.outputs):
         assert a.read_bytes() == b.read_bytes(), a.name
@@ -48,25 +43,25 @@ def test_a_pdf_process_writes_the_same_files_as_one_process(profile, tmp_path):
     assert no_child_left()
 
 
-def test_an_error_in_the_pdf_process_is_raised_here_and_nothing_is_written(profile, tmp_path, monkeypatch):
-    def broken(document, profile):
+def test_an_error_in_the_pdf_process_is_raised_here_and_nothing_is_written(typesetter, tmp_path, monkeypatch):
+    def broken(self, document):
         raise RuntimeError("no usable font installed for [fonts.fangsong]")
-    monkeypatch.setattr(render_pdf, "typeset_pdf", broken)  # the forked child inherits the patch
-    fails_and_writes_nothing(profile, tmp_path, RuntimeError, r"no usable font installed for \[fonts.fangsong\]")
+    monkeypatch.setattr(Typesetter, "pdf", broken)  # the forked child inherits the patch
+    fails_and_writes_nothing(typesetter, tmp_path, RuntimeError, r"no usable font installed for \[fonts.fangsong\]")
 
 
-def test_a_pdf_process_that_dies_is_named_and_nothing_is_written(profile, tmp_path, monkeypatch):
-    def killed(document, profile):
+def test_a_pdf_process_that_dies_is_named_and_nothing_is_written(typesetter, tmp_path, monkeypatch):
+    def killed(self, document):
         os.kill(os.getpid(), signal.SIGKILL)
-    monkeypatch.setattr(render_pdf, "typeset_pdf", killed)
-    fails_and_writes_nothing(profile, tmp_path, ConvertError, "the PDF writer process was stopped by signal 9")
+    monkeypatch.setattr(Typesetter, "pdf", killed)
+    fails_and_writes_nothing(typesetter, tmp_path, PdfProcessError, "the PDF writer process was stopped by signal 9")
 
 
-def test_a_docx_error_stops_the_pdf_process(profile, tmp_path, monkeypatch):
-    def broken(document, profile):
+def test_a_docx_error_stops_the_pdf_process(typesetter, tmp_path, monkeypatch):
+    def broken(self, document, date=None):
         raise ValueError("docx broke")
-    monkeypatch.setattr(render_docx, "render_docx", broken)
-    fails_and_writes_nothing(profile, tmp_path, ValueError, "docx broke")
+    monkeypatch.setattr(Typesetter, "docx", broken)
+    fails_and_writes_nothing(typesetter, tmp_path, ValueError, "docx broke")
 
 
 def test_without_a_pdf_nothing_is_forked(tmp_path, monkeypatch):
@@ -93,7 +88,7 @@ def test_a_pdf_alone_is_typeset_by_the_pdf_process_too(tmp_path, monkeypatch, ar
     assert cli.main(["convert", str(SAMPLE), "-o", str(tmp_path / "forked"), *args]) == 0
     assert forks == [1]
     assert no_child_left()
-    monkeypatch.setattr(convert.PdfProcess, "start", classmethod(lambda cls, profile: None))
+    monkeypatch.setattr(PdfProcess, "start", classmethod(lambda cls, typesetter: None))
     assert cli.main(["convert", str(SAMPLE), "-o", str(tmp_path / "here"), *args]) == 0
     for made in (tmp_path / "here").iterdir():
         assert (tmp_path / "forked" / made.name).read_bytes() == made.read_bytes(), made.name
@@ -111,10 +106,10 @@ def test_two_files_are_converted_in_one_process(tmp_path, monkeypatch):
     assert len(list((tmp_path / "out").iterdir())) == 6
 
 
-def test_an_unreadable_speech_ends_the_waiting_pdf_process(profile, tmp_path):
-    with PdfProcess(profile) as pdf_process:
-        with pytest.raises(ConvertError, match="no such file"):
-            convert_file(tmp_path / "missing.txt", tmp_path, profile, pdf_process=pdf_process)
+def test_an_unreadable_speech_ends_the_waiting_pdf_process(typesetter, tmp_path):
+    with PdfProcess(typesetter) as pdf_process:
+        with pytest.raises(convert.ConvertError, match="no such file"):
+            convert_file(tmp_path / "missing.txt", tmp_path, typesetter, pdf_process=pdf_process)
     assert list(tmp_path.iterdir()) == []
     assert no_child_left()
 
@@ -137,11 +132,11 @@ def big_speech(tmp_path: Path) -> Path:
     return big
 
 
-def test_a_document_bigger_than_the_pipe_reaches_the_pdf_process_whole(profile, tmp_path):
+def test_a_document_bigger_than_the_pipe_reaches_the_pdf_process_whole(typesetter, tmp_path):
     big = big_speech(tmp_path)
     (tmp_path / "out").mkdir()
-    with PdfProcess(profile) as pdf_process:
-        result = convert_file(big, tmp_path / "out", profile, formats=("docx", "pdf"), pdf_process=pdf_process)
+    with PdfProcess(typesetter) as pdf_process:
+        result = convert_file(big, tmp_path / "out", typesetter, formats=("docx", "pdf"), pdf_process=pdf_process)
     assert [p.suffix for p in result.outputs] == [".docx", ".pdf"]
     assert no_child_left()
 
@@ -170,29 +165,15 @@ def test_ctrl_c_during_one_conversion_leaves_no_process_and_no_part_file(tmp_pat
     assert running_in_group(proc.pid) == []
 
 
-def running_in_group(pgid: int) -> list[str]:
-    """The processes of a process group still running (not zombies: a child that ended with its
-    parent, such as fc-list, waits for init to reap it, and some containers' init never does)."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue  # ended meanwhile
-        state, pgrp = fields[0], int(fields[2])
-        if pgrp == pgid and state != "Z":
-            found.append(stat.parent.name)
-    return found
 
-
-def test_sending_a_big_document_does_not_wait_for_the_fonts(profile, tmp_path, monkeypatch):
+def test_sending_a_big_document_does_not_wait_for_the_fonts(typesetter, tmp_path, monkeypatch):
     """The child takes the document in while it still loads fonts: this process goes on to
     the DOCX at once instead of waiting on a full pipe."""
     import time
 
     document = convert.read_file(big_speech(tmp_path))
-    monkeypatch.setattr(render_pdf, "load_fonts", lambda profile: time.sleep(3))  # inherited by the child
-    with PdfProcess(profile) as pdf_process:
+    monkeypatch.setattr(Typesetter, "load_fonts", lambda self: time.sleep(3))  # inherited by the child
+    with PdfProcess(typesetter) as pdf_process:
         start = time.monotonic()
         pdf_process.send(document)
         assert time.monotonic() - start < 1.5
@@ -217,7 +198,7 @@ def test_a_failed_fork_typesets_here_instead(tmp_path, monkeypatch):
         assert len(os.listdir("/proc/self/fd")) == open_before
 
 
-def test_a_ctrl_c_held_back_during_the_fork_leaves_no_child(profile, monkeypatch):
+def test_a_ctrl_c_held_back_during_the_fork_leaves_no_child(typesetter, monkeypatch):
     real_fork = os.fork
 
     def fork_while_ctrl_c_is_pressed():
@@ -225,25 +206,27 @@ def test_a_ctrl_c_held_back_during_the_fork_leaves_no_child(profile, monkeypatch
         return real_fork()
     monkeypatch.setattr(convert.os, "fork", fork_while_ctrl_c_is_pressed)
     with pytest.raises(KeyboardInterrupt):
-        PdfProcess(profile)
+        PdfProcess(typesetter)
     assert no_child_left()
 
 
-def test_a_result_cut_short_names_the_pdf_process(profile, monkeypatch):
+def test_a_result_cut_short_names_the_pdf_process(typesetter, monkeypatch):
     """The child killed while it writes its result: the part that came is not unpickled."""
     import time
 
-    from pipeline.model import Block, Document, TypesetPdf
+    from pipeline.model import Block, Document
+    from pipeline.write.pdf import TypesetPdf
 
-    monkeypatch.setattr(render_pdf, "load_fonts", lambda profile: None)
-    monkeypatch.setattr(render_pdf, "typeset_pdf", lambda document, profile: TypesetPdf(b"%" * 8_000_000, 1, [], []))
-    with PdfProcess(profile) as pdf_process:
+    monkeypatch.setattr(Typesetter, "load_fonts", lambda self: None)
+    monkeypatch.setattr(Typesetter, "pdf", lambda self, document: TypesetPdf(b"%" * 8_000_000, 1, [], []))
+    with PdfProcess(typesetter) as pdf_process:
         pdf_process.send(Document([Block("paragraph", "同志们：")]))
         time.sleep(0.5)  # the child is blocked writing to the full pipe
         os.kill(pdf_process.pid, signal.SIGKILL)
-        with pytest.raises(ConvertError, match="the PDF writer process was stopped by signal 9"):
+        with pytest.raises(PdfProcessError, match="the PDF writer process was stopped by signal 9"):
             pdf_process.result()
     assert no_child_left()
+
 
 
 class _FontBroke(Exception):
@@ -251,8 +234,8 @@ class _FontBroke(Exception):
         super().__init__(f"{font}: {why}")
 
 
-def test_an_exception_that_cannot_travel_keeps_its_words(profile, tmp_path, monkeypatch):
-    def broken(document, profile):
+def test_an_exception_that_cannot_travel_keeps_its_words(typesetter, tmp_path, monkeypatch):
+    def broken(self, document):
         raise _FontBroke("simfang.ttf", "bad glyf table")
-    monkeypatch.setattr(render_pdf, "typeset_pdf", broken)
-    fails_and_writes_nothing(profile, tmp_path, RuntimeError, "simfang.ttf: bad glyf table")
+    monkeypatch.setattr(Typesetter, "pdf", broken)
+    fails_and_writes_nothing(typesetter, tmp_path, RuntimeError, "simfang.ttf: bad glyf table")

@@ -12,10 +12,22 @@ from pypdf import PdfReader
 from conftest import make_document
 from pipeline.model import Block, Document
 from pipeline.pdfcheck import body_lines, check, read_lines
-from pipeline.typeset.profile import MM
+from pipeline.typeset.profile import MM, load_profile
+
+PROFILE = load_profile()
 from pipeline.typeset.titles import split_title
-from pipeline.write.pdf import (NO_END, NO_START, REPLACEMENT, font_chain, layout, missing_characters, render_pdf,
-                                 typeset_pdf)
+from pipeline.chars import REPLACEMENT
+from pipeline.write.pdf import missing_characters, render_pdf, typeset_pdf
+from pipeline.write.pdf.layout import NO_END, NO_START
+from pipeline.write.typesetter import typesetter_for
+
+
+def layout(doc, profile):
+    return typesetter_for(profile).pdf_pages(doc)
+
+
+def font_chain(*families):
+    return typesetter_for(PROFILE).pdf_fonts.chain(*families)
 
 PAGE_NUMBER = re.compile(r"—\s*\d+\s*—")
 needs_poppler = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")
