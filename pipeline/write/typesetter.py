@@ -4,6 +4,7 @@
         .plan(doc) -> Plan                 the layout plan both writers read
         .docx(doc, date=None) -> bytes     the Word file
         .pdf(doc) -> TypesetPdf            the PDF, its pages, fonts and missing characters
+        .write_docx(plan, date), .write_pdf(plan)   the same, of a plan
         .pdf_pages(doc, missing) -> pages  the PDF's pure layout, for tests and checkers
         .missing_characters(doc) -> list   characters no font of their role can draw
         .load_fonts()                      the profile's fonts loaded ahead of a document
@@ -36,11 +37,14 @@ class Typesetter:
     def docx(self, doc: Document, date: datetime | None = None) -> bytes:
         """The .docx of `doc`. Its dates are SOURCE_DATE_EPOCH if set, else `date` (the caller may
         pass the input's modification time), else docx.DEFAULT_DATE."""
+        return self.write_docx(self.plan(doc), date)
+
+    def write_docx(self, plan: Plan, date: datetime | None = None) -> bytes:
         from . import docx
 
         if self._empty_docx is None:
             self._empty_docx = docx.empty_document(self.profile)
-        return docx.write_docx(self.plan(doc), self._empty_docx, date)
+        return docx.write_docx(plan, self._empty_docx, date)
 
     @property
     def pdf_fonts(self):
@@ -58,14 +62,16 @@ class Typesetter:
         return self._lines.pages(self.plan(doc), {} if missing is None else missing)
 
     def pdf(self, doc: Document) -> TypesetPdf:
+        return self.write_pdf(self.plan(doc))
+
+    def write_pdf(self, plan: Plan) -> TypesetPdf:
         from .pdf import draw
 
         missing: dict[str, None] = {}
-        planned = self.plan(doc)
         fonts = self.pdf_fonts
-        pages = self._lines.pages(planned, missing)
+        pages = self._lines.pages(plan, missing)
         body = fonts.chain(self.profile.fonts[self.profile.body.font]).first.name
-        data = draw.draw(pages, planned, body, fonts.library.fast_path)
+        data = draw.draw(pages, plan, body, fonts.library.fast_path)
         family_of = fonts.library.family_of
         used = sorted({family_of.get(r.font, r.font) for p in pages for r in p.runs})
         return TypesetPdf(data, len(pages), used, list(missing))
