@@ -27,14 +27,13 @@ from datetime import datetime, timezone
 import docx
 from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Emu, Mm, Pt
 from lxml import etree
 
 from ..model import Document
 from ..typeset.plan import CREATOR, LANGUAGE, BlockPlan, Plan, keeps_with_next
 from ..typeset.profile import LATIN, FontFamily, Profile, Role
+from .docx_xml import check, paragraph_xml, qn, run_xml, section_xml, set_blob, w as _el
 
 # One paragraph style per block role; the built-in names make Word list headings
 # in its navigation pane.
@@ -50,15 +49,7 @@ JC = {"left": "left", "center": "center", "justify": "both"}
 DEFAULT_DATE = datetime(2000, 1, 1)  # the date reportlab's invariant mode gives the PDF
 ZIP_EARLIEST = datetime(1980, 1, 1)  # a zip entry's date cannot be earlier
 
-# --- XML helpers --------------------------------------------------------------
-
-def _el(tag: str, **attrs) -> etree._Element:
-    """A w: element with w: attributes: _el("jc", val="both") -> <w:jc w:val="both"/>."""
-    el = OxmlElement(f"w:{tag}")
-    for name, value in attrs.items():
-        el.set(qn(f"w:{name}"), str(value))
-    return el
-
+# --- XML helpers (python-docx's own XML: docx_xml.py) ---------------------------
 
 def _twips(pt: float) -> int:
     return round(pt * 20)
@@ -178,7 +169,7 @@ def _setup_page(section, profile: Profile) -> None:
     # of the footer's one line (exact height size_pt) w:footer above the paper edge, and
     # an em dash sits at the middle of that line: so footer = edge-to-dash - size_pt / 2.
     section.footer_distance = Emu(Mm(page.margin_bottom_mm - num.below_text_mm) - Pt(num.size_pt / 2))
-    grid = section._sectPr.find(qn("w:docGrid"))
+    grid = section_xml(section).find(qn("w:docGrid"))
     grid.attrib.clear()
     # A line-only grid: "linesAndChars" made LibreOffice set 14 characters a line.
     grid.set(qn("w:type"), "lines")
@@ -191,12 +182,12 @@ def _add_run(p, text: str, east: FontFamily, latin: FontFamily, role: Role | Non
     for tabs and line breaks that cleaned text does not have)."""
     run = p.add_run()
     rpr = _rpr(east, latin, role.size_pt, role.bold) if role else _rpr(east, latin)
-    run._r.insert(0, rpr)
+    run_xml(run).insert(0, rpr)
     if text:
-        t = OxmlElement("w:t")
+        t = _el("t")
         t.text = text
         t.set(qn("xml:space"), "preserve")
-        run._r.append(t)
+        run_xml(run).append(t)
     return run
 
 
@@ -220,7 +211,7 @@ def _add_block(d, bp: BlockPlan, profile: Profile, styles: dict) -> None:
                 _add_run(p, seg.text, profile.font(seg.role.name), latin, seg.role)
     if bp.space_after_lines:
         pitch = profile.grid.line_pitch_pt
-        p._p.get_or_add_pPr().append(_spacing(pitch, bp.space_after_lines * pitch))
+        paragraph_xml(p).get_or_add_pPr().append(_spacing(pitch, bp.space_after_lines * pitch))
 
 
 def _page_number(footer, profile: Profile, odd: bool) -> None:
@@ -231,7 +222,7 @@ def _page_number(footer, profile: Profile, odd: bool) -> None:
     p = footer.paragraphs[0]  # the template footer's one empty paragraph
     p.style = "Footer"  # by name: python-docx gives the built-in style the id "footer"
     indent = num.indent_chars * num.size_pt
-    p._p.get_or_add_pPr().extend([
+    paragraph_xml(p).get_or_add_pPr().extend([
         _ind(0, num.size_pt, left_pt=0 if odd else indent, right_pt=indent if odd else 0),
         _el("jc", val="right" if odd else "left"),
     ])
@@ -239,8 +230,8 @@ def _page_number(footer, profile: Profile, odd: bool) -> None:
     _add_run(p, before, song, song)
     number = _add_run(p, "1", song, song)  # the field's cached result, until it updates
     field = _el("fldSimple", instr=" PAGE ")
-    p._p.replace(number._r, field)
-    field.append(number._r)
+    paragraph_xml(p).replace(run_xml(number), field)
+    field.append(run_xml(number))
     _add_run(p, after, song, song)
 
 
@@ -258,7 +249,7 @@ def _font_table(d, profile: Profile) -> None:
                       _el("family", val="roman" if key == LATIN else "auto"), _el("pitch", val="variable")])
         root.append(entry)
     part = d.part.part_related_by(RT.FONT_TABLE)
-    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    set_blob(part, etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
 
 
 def _timestamp(date: datetime | None) -> datetime:
@@ -297,7 +288,7 @@ def _drop_leftovers(d) -> None:
         if rel.reltype == RT.THUMBNAIL:
             del package.rels[rid]
         elif rel.reltype == RT.EXTENDED_PROPERTIES:
-            rel.target_part._blob = APP_PROPERTIES.encode("utf-8")
+            set_blob(rel.target_part, APP_PROPERTIES.encode("utf-8"))
     for rid, rel in list(d.part.rels.items()):
         if rel.reltype in (STYLES_WITH_EFFECTS, RT.CUSTOM_XML, RT.NUMBERING):
             d.part.drop_rel(rid)
@@ -323,9 +314,10 @@ def empty_document(profile: Profile) -> bytes:
     """The empty document of a profile: page, styles, footers, font table. A Typesetter makes
     it once; each speech starts from a copy of its bytes."""
     d = docx.Document()
+    section = d.sections[0]
+    check(section, d.part)  # python-docx's internals as verified
     _drop_leftovers(d)
     _setup_styles(d, profile)
-    section = d.sections[0]
     _setup_page(section, profile)
     _page_number(section.footer, profile, odd=True)
     _page_number(section.even_page_footer, profile, odd=False)

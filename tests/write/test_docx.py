@@ -238,3 +238,25 @@ def test_libreoffice_renders_a4(data, tmp_path):
     assert len(pdf.pages) >= 2
     text = re.sub(r"\s", "", pdf.pages[1].extract_text())
     assert "—2—" in text
+
+
+def test_the_python_docx_reached_inside_is_a_verified_one():
+    """write/docx_xml.py reaches into python-docx's private attributes: an upgrade must be
+    checked (the golden test, then VERIFIED) before it is trusted."""
+    from importlib import metadata
+
+    from pipeline.write import docx_xml
+
+    assert metadata.version("python-docx") in docx_xml.VERIFIED
+
+
+def test_a_python_docx_without_its_internals_is_one_clear_error(monkeypatch, document, profile):
+    from docx.text.paragraph import Paragraph
+
+    from pipeline.write import docx_xml
+    from pipeline.write.docx import empty_document
+
+    monkeypatch.setattr(docx_xml, "_NEEDED", ((Paragraph, "_no_such_attribute"),))
+    with pytest.raises(RuntimeError, match=r"python-docx [\d.]+ has no Paragraph._no_such_attribute: "
+                                           r"the Word writer was verified on"):
+        empty_document(profile)
