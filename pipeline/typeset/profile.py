@@ -18,8 +18,11 @@ from __future__ import annotations
 
 import math
 import tomllib
+import types
 from dataclasses import MISSING, dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import get_args, get_origin, get_type_hints
 
 PROFILE_DIR = Path(__file__).parent.parent / "data" / "profiles"
 ROOT = "gbt9704"  # every profile's base in the end; it has none itself
@@ -129,14 +132,26 @@ POSITIVE = {"width_mm", "height_mm", "text_width_mm", "text_height_mm", "lines_p
 SIGNED = {"docx_char_spacing_pt"}
 WORD_UNIT = 20  # Word stores spacing and pitch in twentieths of a point
 TOLERANCE_PT = 0.01  # rounding in the file's numbers, far below what a printer shows
-KINDS = {  # a field's type: the test its TOML value must pass, and what the error says it expected
-    "float": (lambda v: isinstance(v, (int, float)) and not isinstance(v, bool), "a number"),
-    "int": (lambda v: isinstance(v, int) and not isinstance(v, bool), "a whole number"),
-    "str": (lambda v: isinstance(v, str), "a string"),
-    "bool": (lambda v: isinstance(v, bool), "true or false"),
-    "tuple[str, ...]": (lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v), "a list of strings"),
+# A field's type: the test its TOML value must pass, and what the error says it expected.
+KINDS = {
+    float: (lambda v: isinstance(v, (int, float)) and not isinstance(v, bool), "a number"),
+    int: (lambda v: isinstance(v, int) and not isinstance(v, bool), "a whole number"),
+    str: (lambda v: isinstance(v, str), "a string"),
+    bool: (lambda v: isinstance(v, bool), "true or false"),
+    tuple: (lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v), "a list of strings"),
 }
-KINDS["int | None"] = KINDS["int"]  # None is the default only: TOML has no null
+
+
+@lru_cache(maxsize=None)
+def _kinds(cls) -> dict[str, tuple]:
+    """Each field's KINDS entry, from its resolved type: tuple[str, ...] is a tuple, and
+    `int | None` an int (None is only the default: TOML has no null)."""
+    out = {}
+    for name, hint in get_type_hints(cls).items():
+        if isinstance(hint, types.UnionType):
+            hint, = (a for a in get_args(hint) if a is not type(None))
+        out[name] = KINDS[get_origin(hint) or hint]
+    return out
 
 
 def _table(data: dict, *keys: str) -> dict:
@@ -167,7 +182,7 @@ def _build(cls, table: dict, where: str, **extra):
                 raise ProfileError(f"{where}.{name}: missing")
             continue
         value = table[name]
-        test, expected = KINDS[f.type]
+        test, expected = _kinds(cls)[name]
         if not test(value):
             raise ProfileError(f"{where}.{name}: expected {expected}, got {value!r}")
         if name in POSITIVE and value <= 0:
