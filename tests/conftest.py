@@ -49,8 +49,8 @@ def labelled_document(path: Path) -> Document:
 
 
 def render_both(doc: Document, profile_name: str) -> dict[str, bytes]:
-    from pipeline.write.docx import render_docx
-    from pipeline.write.pdf import render_pdf
+    from pipeline.write.typesetter import render_docx
+    from pipeline.write.typesetter import render_pdf
 
     profile = load_profile(profile_name)
     return {"docx": render_docx(doc, profile), "pdf": render_pdf(doc, profile)}

@@ -2,7 +2,8 @@
 
     empty_document(profile) -> bytes           the styled, empty document of a profile
     write_docx(plan, empty, date) -> bytes     a layout plan written into a copy of it
-    render_docx(doc, profile, date=) -> bytes  both, through the profile's Typesetter
+
+(A Typesetter keeps the empty document; write/typesetter.py's render_docx(doc, profile).)
 
 Every number (page, grid, sizes, indents, fonts, page numbers) comes from the layout
 profile, and what is set where from the plan (typeset/plan.py): each block's role maps to
@@ -30,7 +31,6 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.shared import Emu, Mm, Pt
 from lxml import etree
 
-from ..model import Document
 from ..typeset.plan import CREATOR, LANGUAGE, BlockPlan, Plan, keeps_with_next
 from ..typeset.profile import LATIN, FontFamily, Profile, Role
 from .docx_xml import check, paragraph_xml, qn, run_xml, section_xml, set_blob, w as _el
@@ -340,9 +340,3 @@ def write_docx(plan: Plan, empty: bytes, date: datetime | None = None) -> bytes:
     d.save(out)
     return _repack(out.getvalue(), date)
 
-
-def render_docx(doc: Document, profile: Profile, *, date: datetime | None = None) -> bytes:
-    """The .docx file of `doc`, typeset by `profile` (through its Typesetter)."""
-    from .typesetter import typesetter_for
-
-    return typesetter_for(profile).docx(doc, date)

@@ -9,6 +9,8 @@
         .missing_characters(doc) -> list   characters no font of their role can draw
         .load_fonts()                      the profile's fonts loaded ahead of a document
     typesetter_for(profile)                a process's Typesetter of a profile (a few kept)
+    render_docx(doc, profile), render_pdf(doc, profile), typeset_pdf(doc, profile),
+    missing_characters(doc, profile)       through it
 
 What it keeps: the Word writer's styled empty document, the PDF's font chains and the
 layout's tokens. A process that converts many speeches (build's workers, convert of several
@@ -93,3 +95,21 @@ def typesetter_for(profile: Profile) -> Typesetter:
     """This process's Typesetter of `profile` (equal profiles share one), for the functions that
     take a profile; a few are kept, the least recently used go."""
     return Typesetter(profile)
+
+
+def render_docx(doc: Document, profile: Profile, *, date: datetime | None = None) -> bytes:
+    """The .docx file of `doc`, typeset by `profile`."""
+    return typesetter_for(profile).docx(doc, date)
+
+
+def typeset_pdf(doc: Document, profile: Profile) -> TypesetPdf:
+    return typesetter_for(profile).pdf(doc)
+
+
+def render_pdf(doc: Document, profile: Profile) -> bytes:
+    """The speech as a GB/T 9704 PDF; characters no font has are drawn as REPLACEMENT."""
+    return typeset_pdf(doc, profile).data
+
+
+def missing_characters(doc: Document, profile: Profile) -> list[str]:
+    return typesetter_for(profile).missing_characters(doc)

@@ -14,7 +14,7 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-from pipeline.write.docx import render_docx
+from pipeline.write.typesetter import render_docx
 
 from conftest import ROOT, SAMPLE
 

@@ -15,7 +15,7 @@ from docx.shared import Mm, Pt
 from lxml import etree
 
 from pipeline.model import Block, Document
-from pipeline.write.docx import render_docx
+from pipeline.write.typesetter import render_docx
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 NS = {"w": W[1:-1]}

@@ -13,7 +13,7 @@ from reportlab.lib.pagesizes import A4, letter
 from reportlab.pdfgen.canvas import Canvas
 
 from pipeline.write.impose import booklet, booklet_sides, two_up, two_up_sides
-from pipeline.write.pdf import render_pdf
+from pipeline.write.typesetter import render_pdf
 
 from conftest import make_document
 

@@ -17,7 +17,7 @@ from pipeline.typeset.profile import MM, load_profile
 PROFILE = load_profile()
 from pipeline.typeset.titles import split_title
 from pipeline.chars import REPLACEMENT
-from pipeline.write.pdf import missing_characters, render_pdf, typeset_pdf
+from pipeline.write.typesetter import missing_characters, render_pdf, typeset_pdf
 from pipeline.write.pdf.layout import NO_END, NO_START
 from pipeline.write.typesetter import typesetter_for
 

@@ -20,7 +20,8 @@ from conftest import (HINTING, ROOT, SAMPLE_TEXT, cff_cjk_face, face_of, is_cff,
 from pipeline.fonts import prepare as fontprep
 from pipeline.model import Block, Document
 from pipeline.typeset.profile import FontFamily, load_profile
-from pipeline.write.pdf import fast, render_pdf
+from pipeline.write.pdf import fast
+from pipeline.write.typesetter import render_pdf
 from pipeline.write.typesetter import typesetter_for
 
 
@@ -36,7 +37,7 @@ def test_without_a_writable_cache_truetype_fonts_are_embedded_as_installed(tmp_p
         from pypdf import PdfReader
         from pipeline.model import Block, Document
         from pipeline.typeset.profile import load_profile
-        from pipeline.write.pdf import render_pdf
+        from pipeline.write.typesetter import render_pdf
         pdf = render_pdf(Document([Block("title", "讲话"), Block("paragraph", "同志们，大家好。")]), load_profile())
         print("".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).replace("\\n", ""))
     """)

@@ -15,8 +15,8 @@ from pypdf import PdfReader
 
 from pipeline.pdfcheck import check
 from pipeline.typeset.profile import MM, load_profile
-from pipeline.write.docx import render_docx
-from pipeline.write.pdf import render_pdf
+from pipeline.write.typesetter import render_docx
+from pipeline.write.typesetter import render_pdf
 
 from conftest import make_document
 

@@ -16,7 +16,8 @@ from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc
 
 from conftest import ROOT, check_pdf, make_document
-from pipeline.write.pdf import fast, render_pdf
+from pipeline.write.pdf import fast
+from pipeline.write.typesetter import render_pdf
 
 PUBLIC = {**os.environ, fast.ENV: "public"}
 
@@ -50,7 +51,7 @@ RENDER = """
     import json, sys
     from conftest import make_document
     from pipeline.typeset.profile import load_profile
-    from pipeline.write.pdf import render_pdf
+    from pipeline.write.typesetter import render_pdf
     from reportlab import rl_config
     from reportlab.pdfbase import pdfdoc, pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont

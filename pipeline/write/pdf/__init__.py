@@ -8,11 +8,7 @@
 reportlab's Paragraph is not used: its CJK wrapping ignores the GB/T 15834 line-breaking
 rules, its justification only stretches spaces, and its markup would interpret `<b>` and `&`
 in a speech. A Typesetter (write/typesetter.py) holds the fonts and the layout's tokens from
-one speech to the next; the functions here use the one of their profile.
-
-    render_pdf(doc, profile) -> bytes
-    typeset_pdf(doc, profile) -> TypesetPdf      with its pages, fonts and missing characters
-    missing_characters(doc, profile) -> list     characters no font of their role can draw
+one speech to the next, and puts the stages together.
 
 This module imports no reportlab: a process given a TypesetPdf (typeset in a worker process)
 need not import it to unpickle one.
@@ -29,18 +25,3 @@ class TypesetPdf:
     pages: int
     fonts: list[str]  # families of the fonts drawn with
     missing: list[str]  # characters no font has, drawn as REPLACEMENT, in order of appearance
-
-
-def typeset_pdf(doc, profile) -> TypesetPdf:
-    from ..typesetter import typesetter_for
-    return typesetter_for(profile).pdf(doc)
-
-
-def render_pdf(doc, profile) -> bytes:
-    """The speech as a GB/T 9704 PDF; characters no font has are drawn as REPLACEMENT."""
-    return typeset_pdf(doc, profile).data
-
-
-def missing_characters(doc, profile) -> list[str]:
-    from ..typesetter import typesetter_for
-    return typesetter_for(profile).missing_characters(doc)
