@@ -17,8 +17,6 @@ file. There is no public path to fall back to: python-docx has no API for any of
 """
 from __future__ import annotations
 
-from importlib import metadata
-
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.opc.part import Part
@@ -61,5 +59,6 @@ def check(section: Section, part: Part) -> None:
     for obj in (Paragraph(w("p"), None), section, part):
         for cls, name in _NEEDED:
             if isinstance(obj, cls) and not hasattr(obj, name):
+                from importlib import metadata  # here: importing it costs a cold start 10 ms
                 raise RuntimeError(f"python-docx {metadata.version('python-docx')} has no {cls.__name__}.{name}: "
                                    f"the Word writer was verified on {', '.join(VERIFIED)}")

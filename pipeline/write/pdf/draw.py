@@ -14,10 +14,10 @@ from __future__ import annotations
 import io
 from contextlib import nullcontext
 
-from reportlab.pdfgen.canvas import Canvas
+from . import fast  # noqa: I001 — before reportlab: on the fast path it makes PIL.Image lazy first
+from reportlab.pdfgen.canvas import Canvas  # noqa: E402
 
 from ...typeset.plan import Plan
-from . import fast
 from .layout import Geometry, PageLayout, Run
 
 

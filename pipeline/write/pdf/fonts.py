@@ -24,14 +24,14 @@ import io
 import itertools
 from pathlib import Path
 
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
+from . import fast  # noqa: I001 — before reportlab: on the fast path it makes PIL.Image lazy first
+from reportlab.pdfbase import pdfmetrics  # noqa: E402
+from reportlab.pdfbase.ttfonts import TTFError, TTFont  # noqa: E402
 
 from ...chars import REPLACEMENT
 from ...fonts import prepare
 from ...fonts.find import FontFile, find_fonts
 from ...typeset.profile import FontFamily
-from . import fast
 from .layout import Font
 
 _NAMES = itertools.count()  # registered names, unique in the process (a name registered twice replaces the first)
