@@ -3,6 +3,7 @@
 # make verify    typeset every labelled speech and check its pages (and LibreOffice's page count)
 # make booklets  also impose each PDF as an A5 booklet: outputs/NAME.booklet.pdf
 # make clean     remove the outputs
+# make golden    re-record tests/golden/labelled.json, when a change is meant to change the outputs
 # One rule per speech: only inputs newer than their outputs (or than the code,
 # profile and promotion rules) are rebuilt, and `make -j2` converts two at once.
 
@@ -10,7 +11,7 @@ PY      := .venv/bin/python
 STAMP   := .venv/.installed
 TSTAMP  := .venv/.installed-test
 COMPILED:= .venv/.compiled
-CODE    := $(wildcard pipeline/*.py pipeline/*/*.py pipeline/data/*.toml pipeline/data/profiles/*.toml)
+CODE    := $(wildcard pipeline/*.py pipeline/*/*.py pipeline/*/*/*.py pipeline/data/*.toml pipeline/data/profiles/*.toml)
 
 # make splits names on spaces, so a file name with one cannot be a target.
 SPACED  := $(shell find inputs -maxdepth 1 -name '*.txt' -name '* *' 2>/dev/null)
@@ -19,7 +20,7 @@ PDFS    := $(patsubst inputs/%.txt,outputs/%.pdf,$(INPUTS))
 DOCXS   := $(patsubst inputs/%.txt,outputs/%.docx,$(INPUTS))
 BOOKLETS:= $(patsubst inputs/%.txt,outputs/%.booklet.pdf,$(INPUTS))
 
-.PHONY: all setup test verify booklets clean
+.PHONY: all setup test verify booklets clean golden
 .DELETE_ON_ERROR:
 # The converter writes each output whole or not at all (a temporary file, renamed), so make
 # must not delete one when it is interrupted: it would delete complete, new outputs.
@@ -50,7 +51,7 @@ outputs/%.pdf outputs/%.docx outputs/%.report.txt: inputs/%.txt $(CODE) | $(STAM
 
 # Byte-compile the package once, so that each speech's process does not compile it again
 # (a third of a cold start where PYTHONDONTWRITEBYTECODE is set, as in CI containers).
-$(COMPILED): $(wildcard pipeline/*.py pipeline/*/*.py) | $(STAMP)
+$(COMPILED): $(wildcard pipeline/*.py pipeline/*/*.py pipeline/*/*/*.py) | $(STAMP)
 	$(PY) -m compileall -q pipeline
 	@touch $@
 
@@ -64,6 +65,9 @@ outputs:
 
 test: $(TSTAMP)
 	$(PY) -m pytest
+
+golden: $(TSTAMP)
+	$(PY) -m pytest tests/write/test_golden.py --update-golden -q
 
 verify: $(TSTAMP)
 	$(PY) scripts/verify.py

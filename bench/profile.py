@@ -4,7 +4,7 @@
 
 1. cold: everything a fresh `convert` of the sample does (imports, profile, rules,
    fonts, reading, DOCX, PDF) in this one process. The real command forks its PDF
-   writer (convert.PdfProcess), which a profiler of one process would not see; here
+   writer (run/pdf_worker.PdfWorker), which a profiler of one process would not see; here
    both halves run one after the other, so their costs add up.
 2. warm: the labelled speeches converted one after another in one process, as a
    `build` worker does once its fonts are loaded.
@@ -43,11 +43,12 @@ def main() -> None:
         profiler = Profiler(interval=INTERVAL_S)
         start = time.perf_counter()
         profiler.start()
-        from pipeline.convert import convert_file
-        from pipeline.profile import DEFAULT_PROFILE, load_profile
+        from pipeline.run.convert import convert_file
+        from pipeline.typeset.profile import DEFAULT_PROFILE, load_profile
         from pipeline.read import load_rules
-        profile = load_profile(str(DEFAULT_PROFILE))
-        convert_file(SAMPLE, Path(out), profile, rules=load_rules(()))
+        from pipeline.write.typesetter import Typesetter
+        typesetter = Typesetter(load_profile(str(DEFAULT_PROFILE)))
+        convert_file(SAMPLE, Path(out), typesetter, rules=load_rules(()))
         profiler.stop()
         report(profiler, f"cold: {SAMPLE.name}, DOCX + PDF + report, one process", time.perf_counter() - start)
 
@@ -58,7 +59,7 @@ def main() -> None:
         failed = []
         for path in SPEECHES:
             try:
-                convert_file(path, Path(out), profile, rules=rules)
+                convert_file(path, Path(out), typesetter, rules=rules)
             except Exception as e:  # noqa: BLE001 — named below; the profile goes on
                 failed.append(f"{path.name}: {e}")
         profiler.stop()

@@ -18,7 +18,7 @@ What it does:
       alone), a new process each time, SAMPLE being the first of inputs/*.txt; LibreOffice
       `soffice --headless --convert-to pdf|docx` and `pandoc -f markdown -t docx` of it;
       median of QUICK_RUNS runs;
-   b. per speech inside one process: pipeline.convert.read_file, then render() to DOCX
+   b. per speech inside one process: pipeline.run.convert.read_file, then render() to DOCX
       and to PDF, each of the 200 timed once after a warm-up (no files written); median,
       90th percentile and mean over the 200. For LibreOffice, one `--convert-to` call for
       the whole folder divided by 200; for pandoc, the median of one process per file;
@@ -202,10 +202,11 @@ def ours_cold(sample: Path) -> dict[str, Timing]:
 def ours_per_speech(paths: list[Path]) -> tuple[dict[str, list[float]], list[str]]:
     """Milliseconds per speech, in this process: reading, and reading plus each renderer;
     and the speeches that failed ("NAME: error"), left out of the times."""
-    from pipeline.convert import read_file, render
-    from pipeline.profile import DEFAULT_PROFILE, load_profile
+    from pipeline.run.convert import read_file, render
+    from pipeline.typeset.profile import DEFAULT_PROFILE, load_profile
+    from pipeline.write.typesetter import Typesetter
 
-    profile = load_profile(DEFAULT_PROFILE)
+    profile = Typesetter(load_profile(DEFAULT_PROFILE))  # what render() takes: the profile's writers
     for path in paths[:WARMUP]:
         with contextlib.suppress(Exception):  # a failure is reported by the timed pass
             document = read_file(path)

@@ -38,8 +38,9 @@ def exit_as_interrupted() -> NoReturn:
 
 
 try:  # the imports take a twentieth of a second: a Ctrl-C then is one line too, not a traceback
-    from .convert import ConvertError, PdfProcess, add_font_warnings, convert_file, one_line, read_file
-    from .profile import DEFAULT_PROFILE, ProfileError, builtin_profiles, load_profile
+    from .run.convert import ConvertError, add_font_warnings, convert_file, one_line, read_file
+    from .typeset.profile import DEFAULT_PROFILE, ProfileError, builtin_profiles, load_profile
+    from .write.typesetter import Typesetter
 except KeyboardInterrupt:
     print(INTERRUPTED, file=sys.stderr)
     exit_as_interrupted()
@@ -123,11 +124,16 @@ def _main(argv: list[str] | None) -> int:
     except ProfileError as e:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_USAGE
-    # One file with a PDF: its PDF process starts now, before the reading stages load (the
+    typesetter = Typesetter(profile)
+    # One file with a PDF: its PDF worker starts now, before the reading stages load (the
     # promotion rules among them), so that it loads reportlab and the fonts meanwhile.
     one_cold_file = (args.command == "convert" and len(args.files) == 1
                      and bool({"pdf", "booklet.pdf", "2up.pdf"} & set(_formats(args))))
-    with (PdfProcess.start(profile) if one_cold_file else None) or contextlib.nullcontext() as pdf_process:
+    pdf_process = None
+    if one_cold_file:
+        from .run.pdf_process import PdfProcess
+        pdf_process = PdfProcess.start(typesetter)
+    with pdf_process or contextlib.nullcontext():
         from .read import RulesError, load_rules
         try:
             rules = load_rules(tuple(args.rules))
@@ -135,10 +141,10 @@ def _main(argv: list[str] | None) -> int:
             print(f"error: {e}", file=sys.stderr)
             return EXIT_USAGE
         if args.command == "inspect":
-            return _inspect(args, rules, profile)
+            return _inspect(args, rules, typesetter)
         if args.command == "build":
             return _build(args)
-        return _convert(args, rules, profile, pdf_process)
+        return _convert(args, rules, typesetter, pdf_process)
 
 
 def _fail(path: Path, error: Exception, debug: bool) -> None:
@@ -147,10 +153,10 @@ def _fail(path: Path, error: Exception, debug: bool) -> None:
     print(f"{path}: error: {one_line(error)}", file=sys.stderr)
 
 
-def _inspect(args, rules, profile) -> int:
+def _inspect(args, rules, typesetter) -> int:
     try:
         doc = read_file(args.file, encoding=args.encoding, rules=rules)
-        add_font_warnings(doc, profile)
+        add_font_warnings(doc, typesetter)
     except Exception as e:  # noqa: BLE001 — every failure becomes one clear line
         _fail(args.file, e, args.debug)
         return EXIT_FAILED
@@ -167,8 +173,8 @@ def _formats(args) -> tuple[str, ...]:
 def _impose(args) -> int:
     import logging
 
-    from .convert import write_atomically
-    from .impose import booklet, two_up
+    from .files import WriteError, write_atomically
+    from .write.impose import booklet, two_up
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings on a broken PDF: our one line says it
 
@@ -179,14 +185,14 @@ def _impose(args) -> int:
         return EXIT_FAILED
     try:
         write_atomically(args.output, data)
-    except OSError as e:  # named after the output, not its temporary file
-        _fail(args.output, ConvertError(f"cannot write: {e.strerror or e}"), args.debug)
+    except WriteError as e:  # named after the output, not its temporary file
+        _fail(args.output, ConvertError(f"cannot write: {e.strerror}"), args.debug)
         return EXIT_FAILED
     return EXIT_OK
 
 
 def _build(args) -> int:
-    from .batch import build
+    from .run.batch import build
 
     for folder, what in ((args.folder, "input"), (args.output, "output")):
         if not folder.is_dir():
@@ -200,13 +206,13 @@ def _build(args) -> int:
     return EXIT_FAILED if summary.failed else EXIT_OK
 
 
-def _convert(args, rules, profile, pdf_process: PdfProcess | None) -> int:
+def _convert(args, rules, typesetter, pdf_process) -> int:
     formats = _formats(args)
     failed = 0
     for path in args.files:
         try:
-            result = convert_file(path, args.output, profile, formats=formats, encoding=args.encoding, rules=rules,
-                                  pdf_process=pdf_process)
+            result = convert_file(path, args.output, typesetter, formats=formats, encoding=args.encoding,
+                                  rules=rules, pdf_process=pdf_process)
         except (ConvertError, Exception) as e:  # noqa: BLE001
             _fail(path, e, args.debug)
             failed += 1

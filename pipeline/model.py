@@ -1,4 +1,4 @@
-"""The document model: what the reading stages produce and the renderers consume.
+"""The document model: what the reading stages produce and the writers consume.
 
 The JSON form is the contract in ../shared/docs/document-model.md; `Document.to_json()`
 is exactly what `python -m pipeline inspect` prints.
@@ -76,31 +76,3 @@ class Document:
             "removed": [r.to_json() for r in self.removed],
             "warnings": list(self.warnings),
         }
-
-
-# Leads are set in the font of their level (layout.md, "lead (run-in)"):
-# 一是/一要/第一 and （一） leads in 楷体; 1. leads in bold 仿宋.
-_NUMBERED_LEAD = re.compile(r"^\s*[0-9０-９]+\s*[.．、]")
-
-
-def lead_role(lead: str) -> str:
-    """The profile role a run-in lead is set in: 'lead_numbered' for 1. leads, else 'lead'."""
-    return "lead_numbered" if _NUMBERED_LEAD.match(lead) else "lead"
-
-
-def block_role(block: Block) -> str:
-    """The profile role (key of [roles.*]) a block is set in."""
-    if block.type == "heading":
-        return f"heading{block.level}"
-    return block.type
-
-
-@dataclass
-class TypesetPdf:
-    """What the PDF writer hands back: the PDF and what the report and the warnings need to
-    know of it. Kept here, not in render_pdf, so that a process given one (the PDF typeset in
-    a forked child) need not import reportlab to unpickle it."""
-    data: bytes
-    pages: int
-    fonts: list[str]  # families of the fonts drawn with
-    missing: list[str]  # characters no font has, drawn as REPLACEMENT, in order of appearance

@@ -14,8 +14,8 @@ import subprocess
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-from .profile import MM, Profile
-from .render_pdf import NO_END, NO_START
+from .typeset.profile import MM, Profile
+from .chars import NO_LINE_END, NO_LINE_START
 
 _NS = "{http://www.w3.org/1999/xhtml}"
 
@@ -94,8 +94,8 @@ def check(pdf: bytes, profile: Profile) -> dict:
             "tall": [tall[id(ln)] for ln in lines],  # title lines
             "room": [profile.grid.chars_per_line - round((ln.x0 - left) / cell) for ln in lines],
             "bad_starts": [ln.text for ln, prev in zip(lines, [None] + lines[:-1])
-                           if ln.chars[:1] in NO_START and ln.x0 < left + 1 and (prev is None or full.get(id(prev)))],
-            "bad_ends": [ln.text for ln in lines if ln.chars[-1:] in NO_END],
+                           if ln.chars[:1] and ln.chars[0] in NO_LINE_START and ln.x0 < left + 1 and (prev is None or full.get(id(prev)))],
+            "bad_ends": [ln.text for ln in lines if ln.chars[-1:] and ln.chars[-1] in NO_LINE_END],
             "right_edge_deviation": max((abs(ln.x1 - right) for ln in lines if full.get(id(ln))), default=0.0),
         })
     return {"pages": report}

@@ -52,4 +52,4 @@ echo "setup: installing Python packages${extra:+ (with test tools)}"
 # Convert and slim the fonts now rather than in the first `make`'s first speech. Not fatal:
 # without it the first PDF prepares them itself.
 echo "setup: preparing fonts for the PDF (once)"
-.venv/bin/python -m pipeline.fontprep || echo "setup: fonts not prepared now; the first PDF will prepare them" >&2
+.venv/bin/python -m pipeline.fonts || echo "setup: fonts not prepared now; the first PDF will prepare them" >&2

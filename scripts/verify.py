@@ -22,10 +22,10 @@ sys.path.insert(0, str(ROOT))
 
 from pypdf import PdfReader  # noqa: E402
 
-from pipeline.batch import build  # noqa: E402
+from pipeline.run.batch import build  # noqa: E402
 from pipeline.pdfcheck import check  # noqa: E402
-from pipeline.profile import DEFAULT_PROFILE, load_profile  # noqa: E402
-from pipeline.render_pdf import NO_END, NO_START  # noqa: E402
+from pipeline.typeset.profile import DEFAULT_PROFILE, load_profile  # noqa: E402
+from pipeline.chars import NO_LINE_END, NO_LINE_START  # noqa: E402
 
 CORPORA = [ROOT.parent / "shared" / "corpus", ROOT / "tests" / "corpus"]
 PLAIN = re.compile(r"^[\u3000-\u303f\u4e00-\u9fff\uff01-\uff5e“”‘’…—×·]+$")  # Chinese text only
@@ -52,10 +52,10 @@ def page_problems(report: dict, profile) -> list[str]:
             # Short of a full line where the rules moved characters down: one character carried
             # down with the closing marks after it (“遒。”——”), opening marks that may not end a
             # line, or a Latin word or number that did not fit and is never split.
-            marks = len(nxt[1:]) - len(nxt[1:].lstrip("".join(NO_START)))
+            marks = len(nxt[1:]) - len(nxt[1:].lstrip(NO_LINE_START))
             moved_down = len(text) < room and (
                 marks and len(text) >= room - 1 - marks
-                or nxt[:1] in NO_END and len(text) >= room - 2
+                or nxt[:1] and nxt[0] in NO_LINE_END and len(text) >= room - 2
                 or re.match(r"[0-9A-Za-z]", nxt[:1]))
             if full and PLAIN.match(text) and len(text) != room and not moved_down:
                 problems.append(f"page {n}: {len(text)} characters in a full line of {room}: {text}")

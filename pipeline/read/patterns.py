@@ -7,11 +7,7 @@ from __future__ import annotations
 
 import re
 
-# Han ideographs (BMP, extension A, compatibility, supplementary planes) and the
-# full-width punctuation that sits between them in Chinese text.
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-CJK_PUNCT = "\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u2018\u2019\u201c\u201d\u2026\u2014\u00d7\u00b7"
-CJK = HAN + CJK_PUNCT
+from ..chars import CJK, CJK_PUNCT, HAN  # noqa: F401 — the stages take them from here
 
 NUM_ZH = "一二三四五六七八九十百零〇"
 # Section headings by level (document-model.md): 1 一、 · 2 （一） · 3 1. or 1． · 4 （1）

@@ -1,0 +1,31 @@
+"""Finding installed fonts for a profile's candidates: family names, styles, file names (fonts/find.py)."""
+from __future__ import annotations
+
+
+import pytest
+
+from conftest import face_of
+from pipeline.fonts.find import FontFile, _index, find_fonts, installed_fonts
+
+
+def test_a_candidate_can_name_a_style():
+    rows = [("/f/Serif-Bold.ttc", 2, ["Noto Serif CJK SC"], ["Bold"]),
+            ("/f/Serif-Regular.ttc", 2, ["Noto Serif CJK SC"], ["Regular"]),
+            ("/f/Kai-Light.ttf", 0, ["LXGW WenKai", "霞鹜文楷"], ["Light", "Regular"])]
+    found = _index(rows)
+    assert found["noto serif cjk sc"] == FontFile("/f/Serif-Regular.ttc", 2, "Noto Serif CJK SC")
+    bold = found["noto serif cjk sc:style=bold"]
+    assert (bold.path, bold.index, bold.label) == ("/f/Serif-Bold.ttc", 2, "Noto Serif CJK SC Bold")
+    assert found["霞鹜文楷:style=light"].path == "/f/Kai-Light.ttf"
+    assert "noto serif cjk sc:style=black" not in found
+
+
+def test_installed_noto_bold_is_found_by_its_style():
+    if not face_of("Noto Serif CJK SC"):
+        pytest.skip("Noto Serif CJK SC is not installed (Debian: fonts-noto-cjk)")
+    regular, = find_fonts(["Noto Serif CJK SC"])
+    bold, = find_fonts(["Noto Serif CJK SC:style=Bold"])
+    assert "Bold" in bold.path and "Bold" not in regular.path and bold.label == "Noto Serif CJK SC Bold"
+    assert find_fonts(["Noto Serif CJK SC : Style = bold"]) == [bold]
+    assert find_fonts(["Noto Serif CJK SC:style=NoSuchStyle"]) == []
+    assert installed_fonts()  # fontconfig or the font folders answered
