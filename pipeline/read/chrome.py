@@ -81,7 +81,8 @@ ITEM_NUMBER_BEFORE = re.compile(rf"^第{_NUM}篇\s*[：:]?\s*")
 COLLECTION_TITLE = re.compile(rf"(?:[【\[（(]\s*)?(?:通用|汇编|汇集|精选|优选|合集|热门|实用|最新|推荐|范文|精编)*\s*{_NUM}篇"
                               rf"(?:范文|合集)?\s*[】\]）)]?$")
 # A site's word count glued to a title: …致辞范文1655字, …讲话（3000字）
-WORD_COUNT = re.compile(r"(?:范文|全文|原文|精选)?\s*[（(]?[0-9]{3,5}\s*字[）)]?$")
+WORD_COUNT = re.compile(r"(?:范文|全文|原文|精选)?\s*[（(]?[0-9]{3,5}\s*字[）)]?$"
+                        r"|\s*[（(【\[](?:精选文档|精选范文|优秀范文|范文|完整版|最新版|word版|可编辑|推荐)[）)】\]]$")
 
 
 # A site's keyword said twice before a title: 党课讲稿 党课讲稿：…, 会议主持词会议主持词农村…
@@ -190,3 +191,23 @@ def html_tag_spans(text: str) -> list[tuple[int, int]]:
 
 def template_tag_spans(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in TEMPLATE_TAG.finditer(text)] if "标签" in text else []
+
+
+# --- keyword lists ---------------------------------------------------------------------------
+
+MIN_KEYWORD_RUN = 3
+
+
+def keyword_runs(texts: list[str]) -> set[int]:
+    """A page's keywords or tags, one a line (党课 / 讲稿 / 就要 / 样子): three or more lines in a
+    row, each a word of at most four characters with no mark."""
+    short = [bool(re.fullmatch(r"[\u4e00-\u9fff]{1,4}", t)) for t in texts]
+    out, i = set(), 0
+    while i < len(texts):
+        j = i
+        while j < len(texts) and short[j]:
+            j += 1
+        if j - i >= MIN_KEYWORD_RUN:
+            out.update(range(i, j))
+        i = max(j, i + 1)
+    return out

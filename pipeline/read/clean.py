@@ -133,7 +133,9 @@ def clean_lines(text: str) -> tuple[list[Line], list[Removal]]:
             broke = True
             continue
         lead = len(original) - len(original.lstrip(INDENT + INVISIBLE))
-        lines.append(Line(no, fix_punctuation(content), original[:1] in INDENT, blanks > gap, broke,
+        # ASCII punctuation is made full-width after noise is cut (strip.cut_noise): a forum's
+        # jammer holds ASCII marks too, which must go with it.
+        lines.append(Line(no, content, original[:1] in INDENT, blanks > gap, broke,
                           centred=lead >= CENTRED_INDENT))
         blanks = 0
         broke = False

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from .clean import Line
-from .patterns import (ANNOUNCES_SPEECH, COMPLETE_TITLE, DATE, NAMES_OCCASION, OFFICE, TITLE_WORDS, heading_level, is_byline, is_salutation,
+from .patterns import (ANNOUNCES_SPEECH, COMPLETE_TITLE, DATE, NAMES_KIND_FIRST, NAMES_OCCASION, OFFICE, TITLE_WORDS, heading_level, is_byline, is_salutation,
                        is_sentence, is_subtitle, looks_like_title_line)
 
 SEARCH_WITHIN = 60  # lines: a title further down is not the start of the speech
@@ -83,7 +83,7 @@ def locate(lines: list[Line], may_be_speech: list[bool], clean: list[bool], chro
         title = _titled_by_front_matter(lines, n, title_ok, front_ok, chrome)
     post = None
     if title is None:
-        title, post = _titled_by_metadata(lines, n, title_ok, chrome, metadata) or (None, None)
+        title, post = _titled_by_metadata(lines, n, title_ok, chrome, metadata, may_be_speech) or (None, None)
     if title is not None:
         front = _with_duplicates(lines, _from_title(lines, title, title_ok, front_ok, chrome))
         if post is not None:  # a forum's or news page's furniture between the title and the text
@@ -187,7 +187,8 @@ def _titled_by_occasion(lines, n, title_ok, front_ok, may_be_speech, chrome) -> 
     subtitle, the salutation); else the first one that the body's text follows (a page's
     headline and its copies of the title stand above it, with other things under them);
     else the first complete title (在…上的讲话), or the first such line."""
-    candidates = [i for i in range(n) if title_ok(i) and NAMES_OCCASION.search(_squeezed(lines[i].text))]
+    candidates = [i for i in range(n) if title_ok(i) and (NAMES_OCCASION.search(_squeezed(lines[i].text))
+                                                          or NAMES_KIND_FIRST.match(lines[i].text))]
     if not candidates:
         return None
     # Of a title the page shows more than once, its copy nearest the text is the speech's own
@@ -224,12 +225,12 @@ def _titled_by_front_matter(lines, n, title_ok, front_ok, chrome) -> int | None:
     return None
 
 
-def _titled_by_metadata(lines, n, title_ok, chrome, metadata) -> tuple[int, int] | None:
+def _titled_by_metadata(lines, n, title_ok, chrome, metadata, may_be_speech) -> tuple[int, int] | None:
     """A post's title (a forum's, a news page's) stands above the page's metadata line (…发表于
     2013-1-25 22:15), with the post's text under it: the nearest title-shaped line above, and
     the text's first line."""
     for m in sorted(i for i in metadata if i < n):
-        after = [j for j in range(m + 1, min(len(lines), m + 6)) if j not in chrome]
+        after = [j for j in range(m + 1, min(len(lines), m + 8)) if j not in chrome and may_be_speech[j]]
         body = next((j for j in after[:3] if _body_like(lines[j].text)), None)
         if body is None:
             continue

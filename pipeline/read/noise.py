@@ -94,6 +94,8 @@ def jammer_spans(text: str) -> list[tuple[int, int]]:
         if not _jammer_like(tokens):
             continue
         start, end = m.start(), m.end()
+        if start > 0 and text[start] in ",:;?!.)" and not text[start - 1].isspace():
+            start += 1  # 同志们: $ |2 R9 …: the colon is the speech's own
         keep = re.search(r"(?:\([0-9]{1,2}\)|[0-9]{1,2}[.、])$", text[start:end])
         if keep and end < len(text) and _han(text[end]):
             end = start + keep.start()
@@ -117,7 +119,7 @@ PINYIN_GLOSS = re.compile(rf"(?<=[\u3400-\u9fff])[（(][a-zü]*[{_TONED}][a-zü]
 # A comma a site inserted before another mark, all through a text: 繁花似錦,,綠草如茵,。
 INSERTED_COMMA = re.compile(r"[，,](?=[，,。！？；：、!?;])")
 # A question mark a conversion put after a paragraph's last mark: 大家下午好！?
-STRAY_QUESTION = re.compile(r"(?<=[。！？；”])[？?](?=\s*$)")
+STRAY_QUESTION = re.compile(r"(?<=[。！？；”!;])[？?](?=\s*$)")
 MIN_SYSTEMATIC = 3  # occurrences in a text: fewer may be the author's own (a gloss, a typo), which stays
 
 

@@ -25,7 +25,7 @@ from .clean import Line
 from .patterns import HEADING_LEVELS, NUM_ZH, OFFICE, heading_level, is_salutation, is_sentence
 
 # A title ends with the occasion's kind of speech: 讲话, 发言, 致辞, 主持词 …
-TITLE_END = r"(?:讲话|发言|致辞|主持词|讲稿|演讲|报告|贺词|动员讲话|总结讲话|党课)"
+TITLE_END = r"(?:讲话稿|发言稿|致辞稿|讲话|发言|致辞|致词|主持词|讲稿|演讲|报告|贺词|祝词|欢迎词|欢送词|答谢词|开幕词|闭幕词|党课)"
 _SPACES = re.compile(r"[ \t\u3000\u00a0]+")
 _SENTENCE_END = "。！？；：!?;:…”’」』）)"
 MIN_SPACED_PAGE = 150  # characters: a shorter line is a paragraph with a stray space, not a page
@@ -63,8 +63,10 @@ def split_glued(lines: list[Line]) -> list[Line]:
         if title_wanted:
             cut = _around_complete_title(line.text)
             if cut is not None:
-                pieces, title_wanted = cut, False
+                pieces, sure = cut
+                title_wanted = not sure  # a later line may still hold the title with its speaker
         pieces = [q for p in pieces for q in _at_next_item(p, numbering)]
+        pieces = [q for p in pieces for q in _sub_heading_glued(p)]
         pieces = [q for p in pieces for q in _after_heading(p)]
         for p in pieces:
             if (m := _LEVEL1_NUMBER.match(p)) and m.group(1) in NUM_ZH:
@@ -103,7 +105,7 @@ def _at_spaced_breaks(text: str) -> list[str]:
     return out
 
 
-_OPENS_TEXT = re.compile(r"[\u3400-\u9fff“‘（(《【0-9０-９—]")  # —— opens a paragraph of a parallel series
+_OPENS_TEXT = re.compile(r"[\u3400-\u9fff“‘（(《【0-9０-９—A-Za-z*×\"]")  # —— opens a paragraph of a parallel series
 
 
 MIN_FLATTENED_LINES = 6
@@ -230,7 +232,7 @@ def _split_front(front: str) -> list[str]:
     if not front:
         return []
     pieces = [front]
-    for cut in (_cut_file_facts, _cut_trailing_date, _cut_after_title_end, _cut_subtitle):
+    for cut in (_cut_file_facts, _cut_trailing_date, _cut_after_title_end, _cut_subtitle, _cut_letter_spaced):
         pieces = [q.strip() for p in pieces for q in cut(p) if q.strip()]
     return pieces
 
@@ -261,6 +263,12 @@ def _cut_after_title_end(text: str) -> list[str]:
     return out + [text[at:]]
 
 
+def _cut_letter_spaced(text: str) -> list[str]:
+    """A letter-spaced title and the speaker after it: 我 爱 我 们 的 研 究 会 陈浩元."""
+    m = re.fullmatch(r"((?:[\u4e00-\u9fff] ){3,}[\u4e00-\u9fff])\s+([\u4e00-\u9fff]{2,4})", text)
+    return [m.group(1), m.group(2)] if m else [text]
+
+
 def _cut_subtitle(text: str) -> list[str]:
     m = _SUBTITLE_IN.search(text)
     if m and m.start() >= 4:
@@ -288,19 +296,41 @@ _GLUED_TITLE = re.compile(
     rf"\s*([（(][^（）()]{{4,24}}[）)])?(?=\s|$|[（(]|[\u4e00-\u9fff])")
 
 
-def _around_complete_title(text: str) -> list[str] | None:
+_TITLE_AT_START = re.compile(rf"^([^。！？，\s]{{0,12}}?在[^。！？，\s]{{2,40}}?[上中时]的(?:讲话|发言|致辞|报告|主持词))(?=[^，。、的精中时])")
+
+
+def _around_complete_title(text: str) -> tuple[list[str], bool] | None:
+    """The pieces, and whether the title came with its speaker or date (the surest sign)."""
     for m in _GLUED_TITLE.finditer(text):
         if not (m.group(2) or m.group(3)) and m.end() < len(text) and not text[m.end()].isspace():
             continue  # 在…会议上的讲话精神: a sentence that names a speech
         pieces = [text[:m.start()], m.group(1), m.group(2) or "", m.group(3) or "", text[m.end():]]
         pieces = [p.strip() for p in pieces if p and p.strip()]
-        return pieces if len(pieces) > 1 else None
+        if len(pieces) > 1:
+            return pieces, bool(m.group(2) or m.group(3))
+    m = _TITLE_AT_START.match(text)
+    if m and len(text) - m.end() >= 20 and re.search("[，。]", text[m.end():m.end() + 60]):
+        return [m.group(1), text[m.end():].strip()], False  # 市长在…会上的讲话这次招商引资督查观摩活动，…
     return None
 
 
 # --- a heading and its first sentence -----------------------------------------------------------
 
 _LEVEL1 = HEADING_LEVELS[0][1]
+
+
+_SUBHEADING_GLUED = re.compile(rf"(?<=[\u4e00-\u9fff”》）])(?=[（(][{NUM_ZH}]{{1,3}}[）)])")
+
+
+def _sub_heading_glued(text: str) -> list[str]:
+    """A level-1 heading with the next heading glued on (一、…扎实开展专项整治工作（一）开展…):
+    the copy lost the break between two headings."""
+    if not _LEVEL1.match(text):
+        return [text]
+    m = _SUBHEADING_GLUED.search(text, 4)
+    if m and m.start() <= 50 and not re.search("[。！？；：]", text[:m.start()]):
+        return [text[:m.start()], *_sub_heading_glued(text[m.start():])]
+    return [text]
 
 
 def _after_heading(text: str) -> list[str]:

@@ -36,6 +36,7 @@ from .patterns import DATE, NAMES_OCCASION, closes_speech, heading_level, is_byl
 from .rules import Rules, Verdict, judge
 from .unwrap import Wrap, wrap_width
 
+SEARCH_SUMMARY_WITHIN = 15  # lines: where a page's summary of the text stands
 FRONT_LINES = 12  # lines from the top where a site's banner may stand glued to the title
 LONG_PROSE = 80  # characters of prose that promotion vocabulary alone never removes as footer
 STAGE_DIRECTION = re.compile(r"^[（(][^（）()]{1,12}[）)]$")
@@ -63,15 +64,17 @@ def _watermark_key(text: str) -> str:
 
 # --- segments ---------------------------------------------------------------------------------
 
-def _cut(lines: list[Line], spans_of, breaks: frozenset[str] = frozenset()) -> tuple[list[Line], list[Removal]]:
+def _cut(lines: list[Line], spans_of, breaks: frozenset[str] = frozenset(),
+         punctuate: bool = False) -> tuple[list[Line], list[Removal]]:
     """Cut the spans `spans_of(i, text)` gives ((start, end, reason)) out of each line; a line
     left with nothing but spaces and marks goes whole, under the first span's reason. Where a
-    span's reason is in `breaks` (a page's paragraph tag), the line breaks there too."""
+    span's reason is in `breaks` (a page's paragraph tag), the line breaks there too. With
+    `punctuate`, every line's ASCII punctuation next to Chinese text is made full-width."""
     out, removed = [], []
     for i, line in enumerate(lines):
         spans = _merged(spans_of(i, line.text))
         if not spans:
-            out.append(line)
+            out.append(replace(line, text=fix_punctuation(line.text)) if punctuate else line)
             continue
         pieces, at, piece = [], 0, ""
         for a, b, reason in spans:
@@ -108,7 +111,8 @@ _HTML = "site chrome (the page's HTML)"
 
 def cut_noise(lines: list[Line]) -> tuple[list[Line], list[Removal]]:
     """Copy-protection and conversion noise (noise.py), style sheets and a page's HTML cut out
-    of the lines they are glued into."""
+    of the lines they are glued into; then ASCII punctuation next to Chinese text made
+    full-width (document-model.md), the noise's own marks gone with it."""
     texts = [l.text for l in lines]
     systematic = noise.systematic_spans(texts)
     html = sum(len(chrome.html_tag_spans(t)) for t in texts) >= chrome.MIN_HTML_TAGS
@@ -119,7 +123,7 @@ def cut_noise(lines: list[Line]) -> tuple[list[Line], list[Removal]]:
         if html:
             found += [(a, b, _HTML) for a, b in chrome.html_tag_spans(text)]
         return found
-    return _cut(lines, spans, frozenset({_HTML}))
+    return _cut(lines, spans, frozenset({_HTML}), punctuate=True)
 
 
 def _segment_spans(rules: Rules, first_prose: int):
@@ -202,13 +206,21 @@ def _chrome_lines(lines: list[Line], rules: Rules) -> dict[int, str]:
         elif chrome.is_foreign_paragraph(text):
             found[i] = "site chrome (text in another script: a translation)"
     for i, text in enumerate(texts):
-        if i not in found and text in crumbs and len(text) <= 10:
+        if i not in found and text in crumbs and len(text) <= 10 and not NAMES_OCCASION.search(text):
             found[i] = "site chrome (a breadcrumb's item)"
     for i in chrome.toc_lines(texts):
         found.setdefault(i, "site chrome (a table of contents)")
     for i, text in enumerate(texts):
         if i not in found and chrome.is_collection_title(text):
             found[i] = "site chrome (a collection's title)"
+    for i in chrome.keyword_runs(texts):
+        found.setdefault(i, "site chrome (a list of keywords)")
+    # A page's summary repeats the text's first words (…今年我已经…): the text keeps them.
+    for i, text in enumerate(texts[:SEARCH_SUMMARY_WITHIN]):
+        head = text.rstrip("….。 ")
+        if i not in found and len(head) >= 20 and is_prose(head) and any(t.startswith(head) and len(t) > len(head)
+                                                       for t in texts[i + 1:]):
+            found[i] = "site chrome (a summary repeating the text)"
     return found
 
 
@@ -280,6 +292,9 @@ def strip_lines(lines: list[Line], rules: Rules) -> tuple[list[Line], list[Remov
             continue
         if i < salutation and not re.search("[\u3400-\u9fff]", line.text):
             reasons[i] = _reason("site chrome (between the title and the salutation)", v)  # an item's number: 1
+            continue
+        if i < salutation and v.score and not is_prose(line.text) and not _front_matter(line.text):
+            reasons[i] = _reason("promotion", v)  # between the title and the salutation: 三味园范文网
             continue
         short = len(line.text) <= rules.watermark_max_chars
         repeated = (repeats[_watermark_key(line.text)] >= rules.watermark_min_repeats and short
