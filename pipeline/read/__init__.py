@@ -6,7 +6,7 @@ A pure function of its inputs; the CLI and `convert` call it with a file's bytes
 from __future__ import annotations
 
 from ..model import Document
-from . import clean, decode, script, split, strip, structure, unwrap
+from . import clean, decode, script, segments, split, strip, structure, unwrap
 from .rules import Rules, RulesError, load_rules
 
 __all__ = ["NoSpeechError", "Rules", "RulesError", "load_rules", "read_speech"]
@@ -32,7 +32,7 @@ def read_speech(raw: bytes, source: str = "", encoding: str | None = None,
 
 def _read(text: str, decoded: decode.Decoded, source: str, rules: Rules) -> Document:
     lines, removed = clean.clean_lines(text)
-    lines, noise = strip.cut_noise(lines)
+    lines, noise = segments.cut_noise(lines)
     lines = split.split_glued(lines)
     lines, promo, strip_warnings = strip.strip_lines(lines, rules)
     paras = unwrap.join_wrapped(lines)

@@ -15,7 +15,6 @@ from dataclasses import dataclass, replace
 from ..model import Removal
 from .patterns import TITLE_WORDS, is_byline, is_salutation, is_sentence, is_subtitle
 
-from ..chars import NO_LINE_START as CLOSING_MARKS  # may not start a line (GB/T 15834)
 INDENT = " \t\u3000\u00a0\u2002\u2003"  # what a paragraph's indentation is made of
 BULLETS = "·•‧∙・●"  # a list's bullets a copy left before a line: stripped like indentation
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width characters left at line ends by copying
@@ -133,7 +132,7 @@ def clean_lines(text: str) -> tuple[list[Line], list[Removal]]:
             broke = True
             continue
         lead = len(original) - len(original.lstrip(INDENT + INVISIBLE))
-        # ASCII punctuation is made full-width after noise is cut (strip.cut_noise): a forum's
+        # ASCII punctuation is made full-width after noise is cut (segments.cut_noise): a forum's
         # jammer holds ASCII marks too, which must go with it.
         lines.append(Line(no, content, original[:1] in INDENT, blanks > gap, broke,
                           centred=lead >= CENTRED_INDENT))

@@ -13,7 +13,6 @@ import unicodedata
 from dataclasses import dataclass, field
 
 
-
 class DecodeError(ValueError):
     """The bytes are not a text file we can read; the message says why."""
 
@@ -152,7 +151,9 @@ def _numbers(ns: list[int]) -> str:
 
 def _guess(raw: bytes) -> Decoded:
     try:
-        from charset_normalizer import from_bytes  # only for files no rule above recognised
+        from charset_normalizer import (
+            from_bytes,  # only for files no rule above recognised
+        )
     except ImportError:  # run outside the project's environment: say so rather than guess
         raise DecodeError("not UTF-8, UTF-16 or GB18030, and the detector (charset-normalizer) is not "
                           "installed to tell what it is; use --encoding") from None

@@ -22,8 +22,21 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from .clean import Line
-from .patterns import (ANNOUNCES_SPEECH, COMPLETE_TITLE, DATE, NAMES_KIND_FIRST, NAMES_OCCASION, OFFICE, TITLE_WORDS, heading_level, is_byline, is_salutation,
-                       is_sentence, is_subtitle, looks_like_title_line)
+from .patterns import (
+    ANNOUNCES_SPEECH,
+    COMPLETE_TITLE,
+    DATE,
+    NAMES_KIND_FIRST,
+    NAMES_OCCASION,
+    OFFICE,
+    TITLE_WORDS,
+    heading_level,
+    is_byline,
+    is_salutation,
+    is_sentence,
+    is_subtitle,
+    looks_like_title_line,
+)
 
 SEARCH_WITHIN = 60  # lines: a title further down is not the start of the speech
 MAX_TITLE_LINES = 3

@@ -22,7 +22,14 @@ import re
 from dataclasses import replace
 
 from .clean import Line
-from .patterns import HEADING_LEVELS, NUM_ZH, OFFICE, heading_level, is_salutation, is_sentence
+from .patterns import (
+    HEADING_LEVELS,
+    NUM_ZH,
+    OFFICE,
+    heading_level,
+    is_salutation,
+    is_sentence,
+)
 
 # A title ends with the occasion's kind of speech: 讲话, 发言, 致辞, 主持词 …
 TITLE_END = r"(?:讲话稿|发言稿|致辞稿|讲话|发言|致辞|致词|主持词|讲稿|演讲|报告|贺词|祝词|欢迎词|欢送词|答谢词|开幕词|闭幕词|党课)"
@@ -296,7 +303,7 @@ _GLUED_TITLE = re.compile(
     rf"\s*([（(][^（）()]{{4,24}}[）)])?(?=\s|$|[（(]|[\u4e00-\u9fff])")
 
 
-_TITLE_AT_START = re.compile(rf"^([^。！？，\s]{{0,12}}?在[^。！？，\s]{{2,40}}?[上中时]的(?:讲话|发言|致辞|报告|主持词))(?=[^，。、的精中时])")
+_TITLE_AT_START = re.compile(r"^([^。！？，\s]{0,12}?在[^。！？，\s]{2,40}?[上中时]的(?:讲话|发言|致辞|报告|主持词))(?=[^，。、的精中时])")
 
 
 def _around_complete_title(text: str) -> tuple[list[str], bool] | None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from .clean import Line
 from ..model import Block
+from .clean import Line
 from .patterns import NUM_ZH, heading_level
 
 MAX_HEADING_CHARS = 80

@@ -14,8 +14,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from .clean import CLOSING_MARKS, Line, fix_punctuation
-from .patterns import COMPLETE_TITLE, closes_speech, heading_level, is_byline, is_salutation, is_sentence, is_subtitle
+from ..chars import NO_LINE_START as CLOSING_MARKS  # may not start a line (GB/T 15834)
+from .clean import Line, fix_punctuation
+from .patterns import (
+    COMPLETE_TITLE,
+    closes_speech,
+    heading_level,
+    is_byline,
+    is_salutation,
+    is_sentence,
+    is_subtitle,
+)
 
 
 @lru_cache(maxsize=4096)  # wrap_width measures each line a dozen ways
