@@ -19,4 +19,8 @@ CJK = HAN + CJK_PUNCT
 NO_LINE_START = "，。、；：？！”’）》〉」』】〕〗〙〛｝］…—‥·～％‰々〃!),.:;?]}%"
 NO_LINE_END = "“‘（《〈「『【〔〖〘〚｛［([{"
 
+# Characters Unicode calls ambiguous in width, which Chinese text sets a full cell wide but
+# LibreOffice takes for Latin script whatever w:hint says (it draws × narrow in Times): the
+# Word writer puts them in runs of their own whose Latin font is the Chinese one.
+WIDE_IN_CHINESE = "×·°∶℃…—"
 REPLACEMENT = "□"  # printed where no installed font has the character

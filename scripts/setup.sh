@@ -37,6 +37,32 @@ if [ ${#need[@]} -gt 0 ]; then
     fi
 fi
 
+# The Fandol faces (仿宋, 楷体, 黑体, 宋体 with full GB 2312; GPL with the font exception), shipped
+# inside Debian's texlive-lang-chinese: the package file is fetched and only these fonts are
+# unpacked (no TeX is installed). Where it cannot be had, the PDF keeps today's free faces.
+fandol_dir=/usr/local/share/fonts/fandol
+conf_dir=/etc/fonts/conf.d
+if [ "$(id -u)" != 0 ]; then fandol_dir=$HOME/.local/share/fonts/fandol; conf_dir=$HOME/.config/fontconfig/conf.d; fi
+if ! grep -q "FandolFang" <<<"$fonts" && [ ! -f "$fandol_dir/FandolFang-Regular.otf" ]; then
+    tmp=$(mktemp -d)
+    if command -v apt-get >/dev/null && (cd "$tmp" && apt-get download -qq texlive-lang-chinese >/dev/null 2>&1) \
+            && dpkg-deb --fsys-tarfile "$tmp"/texlive-lang-chinese_*.deb \
+               | tar -x -C "$tmp" --wildcards './usr/share/texlive/texmf-dist/fonts/opentype/public/fandol/Fandol[FKHS]*' \
+            && mkdir -p "$fandol_dir" && cp "$tmp"/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol/*.otf "$fandol_dir"/; then
+        echo "setup: installed the Fandol fonts (仿宋, 楷体, 黑体, 宋体) into $fandol_dir"
+    else
+        echo "setup: the Fandol fonts (Debian's texlive-lang-chinese) could not be had: the PDF sets 仿宋 in" \
+             "Noto Serif CJK (a Song face) and 楷体 in LXGW WenKai instead" >&2
+    fi
+    rm -rf "$tmp"
+fi
+# The office font names of our Word file drawn with those faces, for LibreOffice above all.
+mkdir -p "$conf_dir"
+if ! cmp -s pipeline/data/fontconfig/65-speech-office-fonts.conf "$conf_dir/65-speech-office-fonts.conf"; then
+    cp pipeline/data/fontconfig/65-speech-office-fonts.conf "$conf_dir/"
+    fc-cache -f >/dev/null 2>&1 || true
+fi
+
 if [ ! -x .venv/bin/python ]; then
     echo "setup: creating .venv"
     "$PYTHON" -m venv .venv

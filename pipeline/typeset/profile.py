@@ -59,6 +59,7 @@ class Grid:
     chars_per_line: int
     line_pitch_pt: float
     docx_char_spacing_pt: float
+    han_latin_space_em: float = 0.2  # between a Chinese character and a Latin letter or digit
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ with those dates on its entries, in name order.
 from __future__ import annotations
 
 import io
+import re
 import os
 import zipfile
 from datetime import datetime, timezone
@@ -31,6 +32,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.shared import Emu, Mm, Pt
 from lxml import etree
 
+from ..chars import WIDE_IN_CHINESE
 from ..typeset.plan import CREATOR, LANGUAGE, BlockPlan, Plan, keeps_with_next
 from ..typeset.profile import LATIN, FontFamily, Profile, Role
 from .docx_xml import check, paragraph_xml, qn, run_xml, section_xml, set_blob, w as _el
@@ -115,7 +117,7 @@ def _role_style(styles, profile: Profile, role: Role) -> None:
         # default (punctuation may hang), written out because LibreOffice reads it the
         # other way round: 1 stops its hanging, which drops hanging commas at page breaks.
         ppr += [_el("widowControl", val=0), _el("overflowPunct", val=1),
-                _el("autoSpaceDE", val=0), _el("autoSpaceDN", val=0)]  # no extra space around Latin
+                _el("autoSpaceDE", val=1), _el("autoSpaceDN", val=1)]  # Latin and digits stand apart (clreq)
     if role.size_pt > profile.body.size_pt:
         # A larger size (the 22 pt title) would snap to two grid lines a line in LibreOffice;
         # its exact line spacing is one grid pitch already.
@@ -180,15 +182,24 @@ def _add_run(p, text: str, east: FontFamily, latin: FontFamily, role: Role | Non
     """A run with its fonts set; a role (a lead's) also sets size and weight. The text goes
     into one w:t as it is (python-docx's run.text walks it character by character, looking
     for tabs and line breaks that cleaned text does not have)."""
-    run = p.add_run()
-    rpr = _rpr(east, latin, role.size_pt, role.bold) if role else _rpr(east, latin)
-    run_xml(run).insert(0, rpr)
-    if text:
-        t = _el("t")
-        t.text = text
-        t.set(qn("xml:space"), "preserve")
-        run_xml(run).append(t)
+    pieces = _WIDE_RUNS.split(text) if text else [text]
+    for k, piece in enumerate(pieces):
+        if not piece and k:
+            continue
+        wide = bool(piece) and piece[0] in WIDE_IN_CHINESE
+        run = p.add_run()
+        face = east if wide else latin  # × … — · ° set a cell wide, in the Chinese font (chars.py)
+        rpr = _rpr(east, face, role.size_pt, role.bold) if role else _rpr(east, face)
+        run_xml(run).insert(0, rpr)
+        if piece:
+            t = _el("t")
+            t.text = piece
+            t.set(qn("xml:space"), "preserve")
+            run_xml(run).append(t)
     return run
+
+
+_WIDE_RUNS = re.compile(f"([{re.escape(WIDE_IN_CHINESE)}]+)")
 
 
 def _add_block(d, bp: BlockPlan, profile: Profile, styles: dict) -> None:

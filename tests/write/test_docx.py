@@ -72,7 +72,7 @@ def test_normal_style_is_the_body(out, data):
     el = style_xml(data, "Normal")
     assert fonts_of(el) == {"ascii": "Times New Roman", "hAnsi": "Times New Roman", "cs": "Times New Roman",
                             "eastAsia": "仿宋_GB2312", "hint": "eastAsia"}
-    assert el.find("w:rPr/w:spacing", NS).get(W + "val") == "-5"
+    assert el.find("w:rPr/w:spacing", NS).get(W + "val") == "-6"
     assert el.find("w:rPr/w:lang", NS).get(W + "eastAsia") == "zh-CN"
     assert el.find("w:pPr/w:widowControl", NS).get(W + "val") == "0"  # keeps 22 lines on every page
 
@@ -260,3 +260,13 @@ def test_a_python_docx_without_its_internals_is_one_clear_error(monkeypatch, doc
     with pytest.raises(RuntimeError, match=r"python-docx [\d.]+ has no Paragraph._no_such_attribute: "
                                            r"the Word writer was verified on"):
         empty_document(profile)
+
+
+def test_characters_set_a_cell_wide_are_in_the_chinese_font_for_latin_too(profile):
+    # LibreOffice takes × … — · ° for Latin script whatever w:hint says: in a run of their own
+    # whose Latin font is the Chinese one, it draws them a cell wide, as the PDF does
+    doc = Document([Block("paragraph", "全市有××个党支部……近3年")])
+    body = docx.Document(io.BytesIO(render_docx(doc, profile))).paragraphs[-1]
+    runs = [(r.text, r._r.find("w:rPr/w:rFonts", NS).get(W + "ascii")) for r in body.runs]
+    assert ("××", "仿宋_GB2312") in runs and ("……", "仿宋_GB2312") in runs
+    assert any(t.startswith("个党支部") and f == "Times New Roman" for t, f in runs)

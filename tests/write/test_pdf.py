@@ -315,3 +315,36 @@ def test_characters_outside_gb2312_are_drawn_by_a_fallback_or_reported(ch, profi
     else:
         assert missing_characters(doc, profile) == [ch] and f"甲{REPLACEMENT}乙" in text
     assert "\x00" not in text
+
+
+# --- the line-end policy shared with the Word file (README, "Line ends") --------------------
+
+def _runs_of(doc, profile):
+    page, = layout(doc, profile)[:1]
+    return [r for r in page.runs if r.y > 100]
+
+
+def test_a_latin_word_stands_apart_from_chinese_characters(profile):
+    # 占GDP的: 0.2 em on each side of GDP (clreq; Word's and LibreOffice's autospace)
+    runs = _runs_of(Document([Block("paragraph", "经济总量占GDP的一半")]), profile)
+    zhan = next(r for r in runs if r.text.endswith("占"))
+    gdp = next(r for r in runs if r.text == "GDP")
+    cell = profile.page.text_width_mm * MM / profile.grid.chars_per_line
+    assert gdp.x - (zhan.x + cell * len(zhan.text)) == pytest.approx(0.2 * 16, abs=0.6)
+
+
+def test_lines_break_where_the_word_file_breaks_them(profile):
+    # 28 Chinese characters fit a line at 16 − 0.30 pt each; a Latin word's space costs room
+    assert [len(t) for t in layout_lines(paragraph("中" * 60), profile)[0]] == [26, 28, 6]
+    first = layout_lines(paragraph("中" * 20 + "GDP" + "中" * 30), profile)[0][0]
+    assert first.count("中") < 26
+
+
+def test_a_line_keeps_no_latin_space_at_its_ends(profile):
+    # a Latin word that ends a full line ends at the block's right edge, justified
+    doc = paragraph("中" * 24 + "ABCD" + "中" * 20)
+    runs = _runs_of(doc, profile)
+    right = profile.page.margin_left_mm * MM + profile.page.text_width_mm * MM
+    first_line_y = max(r.y for r in runs)
+    last = max((r for r in runs if r.y == first_line_y), key=lambda r: r.x)
+    assert last.x < right

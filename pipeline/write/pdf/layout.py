@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ...chars import NO_LINE_END, NO_LINE_START
 from ...typeset.plan import BlockPlan, Plan, Segment
@@ -34,6 +34,7 @@ _CELL_LEFT = frozenset("，。、；：？！”’）》〉」』】〕〗〙�
 # Tokens: a space, a run of Latin letters/digits/ASCII signs (never split), or one character.
 _LATIN = "!-~À-ÖØ-öø-ɏ"  # ASCII and Latin letters, but not × ÷
 _TOKEN = re.compile(rf"[^\S\u3000]|[{_LATIN}]+|.", re.S)
+_HAN = re.compile("[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 _IN_LATIN_FONT = re.compile(rf"[{_LATIN}]|[^\S\u3000]")  # and spaces, but not the ideographic one
 _TOKENS_KEPT = 50_000  # per role; past that (Latin runs are many) the role's tokens start again
 
@@ -97,6 +98,9 @@ class _Token:
     cell: bool
     space: bool
     missing: tuple[str, ...] = ()  # characters of it that no font has (drawn as REPLACEMENT)
+    lead: float = 0.0  # space before its glyphs: a Latin run's distance from a Chinese character
+    trail: float = 0.0  # and after them
+    fit: float = 0.0  # its width as the Word file measures it, which decides where lines break
 
 
 @dataclass(frozen=True)
@@ -151,9 +155,14 @@ class LineSetter:
                 glyphs.append((drawn, font, font.width(drawn, size)))
             cell = len(t) == 1 and not _IN_LATIN_FONT.match(t)
             width = self.geo.cell(size) if cell else sum(g[2] for g in glyphs)
+            # The Word file sets each character at its advance plus the grid's character
+            # spacing (−0.30 pt): lines break where they break there, then are justified here.
+            spacing = self.profile.grid.docx_char_spacing_pt
+            fit = size + spacing if cell else sum(g[2] + spacing for g in glyphs)
             if len(known) >= _TOKENS_KEPT:
                 known.clear()
-            tok = known[t] = _Token(t, tuple(glyphs), role, width, cell, t.isspace() and not cell, tuple(lacking))
+            tok = known[t] = _Token(t, tuple(glyphs), role, width, cell, t.isspace() and not cell, tuple(lacking),
+                                    fit=fit)
         if tok.missing:
             missing.update(dict.fromkeys(tok.missing))
         return tok
@@ -170,6 +179,33 @@ class LineSetter:
                     out += [self.token(ch, seg.role, missing) for ch in t]
                 else:
                     out.append(tok)
+        return self._spaced_from_han(out)
+
+    def _spaced_from_han(self, tokens: list[_Token]) -> list[_Token]:
+        """A Latin word or number next to a Chinese character stands han_latin_space_em apart
+        from it on that side (clreq; as Word's and LibreOffice's autospace): 占GDP的 → 占 GDP 的."""
+        em = self.profile.grid.han_latin_space_em
+        if not em:
+            return tokens
+        out = list(tokens)
+        for i, tok in enumerate(tokens):
+            if tok.space or tok.cell:
+                continue
+            left = tok.text[0].isalnum() and i > 0 and _HAN.match(tokens[i - 1].text)
+            right = tok.text[-1].isalnum() and i + 1 < len(tokens) and _HAN.match(tokens[i + 1].text)
+            if left or right:
+                space = em * tok.role.size_pt
+                pads = space * (bool(left) + bool(right))
+                out[i] = replace(tok, width=tok.width + pads, fit=tok.fit + pads, lead=space if left else 0.0,
+                                 trail=space if right else 0.0)
+        # The Word file's character spacing stands between the characters of one portion of
+        # text: the character before a change of script or run (a Latin word, a × in its own
+        # run) has none, nor has a × alone in its run (LibreOffice, measured).
+        loss = -self.profile.grid.docx_char_spacing_pt
+        for i in range(len(out) - 1):
+            a, b = out[i], out[i + 1]
+            if _portion(a) != _portion(b):
+                out[i] = replace(a, fit=a.fit + loss)
         return out
 
     def block_lines(self, bp: BlockPlan, missing: dict) -> list[tuple[list[tuple], float]]:
@@ -183,9 +219,16 @@ class LineSetter:
         baseline = -geo.pitch / 2 - (main.ascent + main.descent) / 2000 * size
         indent = role.indent_chars * geo.cell(size) if role.align != "center" else 0
         out = []
+        # Where lines break is measured as in the Word file: its indent is the role's size a
+        # character, its characters their advance plus the character spacing (the last one's
+        # spacing falls outside the line).
+        slack = -self.profile.grid.docx_char_spacing_pt
+        word_indent = role.indent_chars * size if role.align != "center" else 0
         for p, segments in enumerate(pieces):
             first = geo.width - (indent if p == 0 else 0)
-            lines = _break(self.tokens(segments, missing), first, geo.width)
+            lines = _break(self.tokens(segments, missing), geo.width - (word_indent if p == 0 else 0) + slack,
+                           geo.width + slack)
+            lines = [_trimmed(line) for line in lines]
             for k, line in enumerate(lines):
                 avail = first if k == 0 else geo.width
                 natural = sum(t.width for t in line)
@@ -255,6 +298,26 @@ class LineSetter:
         return list(missing)
 
 
+# Set a cell wide in Chinese text, but Latin script to Word and LibreOffice, which space them
+# from Chinese characters as they do a Latin word: 在×台, ×%.
+LATIN_SCRIPT_MARKS = "×·°∶℃"
+
+
+def _trimmed(line: list[_Token]) -> list[_Token]:
+    """A line's ends keep no space from a Chinese character that is on the other line."""
+    if line and line[0].lead:
+        line[0] = replace(line[0], width=line[0].width - line[0].lead, lead=0.0)
+    if line and line[-1].trail:
+        line[-1] = replace(line[-1], width=line[-1].width - line[-1].trail, trail=0.0)
+    return line
+
+
+def _portion(tok: _Token) -> str:
+    """The kind of text portion a token falls in for the Word file: Latin, its own run (×),
+    or Chinese."""
+    return "latin" if not tok.cell else "own" if tok.text in LATIN_SCRIPT_MARKS else "chinese"
+
+
 def _break(tokens: list[_Token], first: float, rest: float) -> list[list[_Token]]:
     """Greedy line breaking by available width, then GB/T 15834: while the next line would
     start with a closing mark or this one end with an opening mark, move a token down."""
@@ -262,8 +325,8 @@ def _break(tokens: list[_Token], first: float, rest: float) -> list[list[_Token]
     while i < n:
         avail = rest if lines else first
         j, used = i, 0.0
-        while j < n and used + tokens[j].width <= avail + 1e-6:
-            used += tokens[j].width
+        while j < n and used + tokens[j].fit <= avail + 1e-6:
+            used += tokens[j].fit
             j += 1
         j = max(j, i + 1)  # a token wider than the line still goes somewhere
         if j < n:
@@ -294,15 +357,16 @@ def _place(line: list[_Token], x: float, gap: float) -> list[tuple]:
         size, bold = tok.role.size_pt, tok.role.bold
         if tok.cell:
             (drawn, font, natural), = tok.glyphs
-            room = max(0.0, tok.width - natural)
+            room = max(0.0, tok.width - tok.lead - tok.trail - natural)
             offset = 0.0 if drawn in _CELL_LEFT else room if drawn in _CELL_RIGHT else room / 2
-            glyphs.append((x + offset, drawn, font, size, bold, natural))
+            glyphs.append((x + tok.lead + offset, drawn, font, size, bold, natural))
             x += tok.width + gap
             continue
+        start, x = x, x + tok.lead
         for drawn, font, natural in tok.glyphs:
             glyphs.append((x, drawn, font, size, bold, natural))
             x += natural
-        x += gap
+        x = start + tok.width + gap
     return glyphs
 
 
