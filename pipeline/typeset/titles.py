@@ -38,7 +38,8 @@ def _breakable(text: str, words: bool = True) -> list[bool]:
     """ok[j]: may a line end between text[j-1] and text[j]? Never inside a word (词意完整),
     a 《…》, a run of Latin letters and digits, before a closing mark or after an opening one."""
     ok = [False] * (len(text) + 1)
-    starts = word_starts(text) if words else range(len(text) + 1)
+    # A break between phrases stands, whatever the segmenter says (it reads 暨水 as a word).
+    starts = word_starts(text) | _phrase_breaks(text) if words else range(len(text) + 1)
     depth = 0
     for j in range(1, len(text)):
         prev, nxt = text[j - 1], text[j]
