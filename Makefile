@@ -1,4 +1,4 @@
-# make           set up (fonts, .venv, packages) and convert every inputs/*.txt into outputs/
+# make           set up (fonts, .venv, packages) and convert every speech in inputs/ (.txt .docx .pdf .html …) into outputs/
 # make test      run the tests
 # make verify    typeset every labelled speech and check its pages (and LibreOffice's page count)
 # make booklets  also impose each PDF as an A5 booklet: outputs/NAME.booklet.pdf
@@ -13,12 +13,18 @@ TSTAMP  := .venv/.installed-test
 COMPILED:= .venv/.compiled
 CODE    := $(wildcard pipeline/*.py pipeline/*/*.py pipeline/*/*/*.py pipeline/data/*.toml pipeline/data/profiles/*.toml)
 
+# The files a speech comes as (each read by its content, whatever its name says).
+SUFFIXES:= txt docx doc pdf html htm mhtml mht TXT DOCX DOC PDF HTML HTM MHTML MHT
+FOUND   := $(foreach s,$(SUFFIXES),$(wildcard inputs/*.$(s)))
 # make splits names on spaces, so a file name with one cannot be a target.
-SPACED  := $(shell find inputs -maxdepth 1 -name '*.txt' -name '* *' 2>/dev/null)
-INPUTS  := $(filter-out $(SPACED),$(wildcard inputs/*.txt))
-PDFS    := $(patsubst inputs/%.txt,outputs/%.pdf,$(INPUTS))
-DOCXS   := $(patsubst inputs/%.txt,outputs/%.docx,$(INPUTS))
-BOOKLETS:= $(patsubst inputs/%.txt,outputs/%.booklet.pdf,$(INPUTS))
+SPACED  := $(shell find inputs -maxdepth 1 -type f -name '* *' 2>/dev/null)
+INPUTS  := $(filter-out $(SPACED),$(FOUND))
+STEMS   := $(basename $(notdir $(INPUTS)))
+# Two inputs with one name (讲话.txt and 讲话.docx) would write the same outputs.
+CLASHES := $(shell printf '%s\n' $(STEMS) | sort | uniq -d)
+PDFS    := $(patsubst %,outputs/%.pdf,$(sort $(STEMS)))
+DOCXS   := $(patsubst %,outputs/%.docx,$(sort $(STEMS)))
+BOOKLETS:= $(patsubst %,outputs/%.booklet.pdf,$(sort $(STEMS)))
 
 .PHONY: all setup test verify booklets clean golden
 .DELETE_ON_ERROR:
@@ -30,8 +36,12 @@ all: $(PDFS) $(DOCXS)
 ifneq ($(SPACED),)
 	@echo "make: cannot convert these files because their names contain spaces (rename them, or run" >&2
 	@echo "      .venv/bin/python -m pipeline convert FILE -o outputs):" >&2
-	@find inputs -maxdepth 1 -name '*.txt' -name '* *' | sed 's/^/      /' >&2
+	@find inputs -maxdepth 1 -type f -name '* *' | sed 's/^/      /' >&2
 	@exit 1
+endif
+
+ifneq ($(CLASHES),)
+$(error inputs/ holds more than one file named $(CLASHES) (as .txt and .docx, say): their outputs would be the same files; rename one)
 endif
 
 setup: $(STAMP)
@@ -45,9 +55,13 @@ $(TSTAMP): pyproject.toml scripts/setup.sh
 	@touch $(STAMP) $@
 
 # One recipe writes all files of a speech (a grouped pattern rule): .pdf, .docx and
-# .report.txt, the page to read before printing (what was removed and why).
-outputs/%.pdf outputs/%.docx outputs/%.report.txt: inputs/%.txt $(CODE) | $(STAMP) $(COMPILED) outputs
-	$(PY) -m pipeline convert "$<" -o outputs
+# .report.txt, the page to read before printing (what was removed and why); one rule per
+# kind of input, the same recipe.
+define SPEECH_RULE
+outputs/%.pdf outputs/%.docx outputs/%.report.txt: inputs/%.$(1) $$(CODE) | $$(STAMP) $$(COMPILED) outputs
+	$$(PY) -m pipeline convert "$$<" -o outputs
+endef
+$(foreach s,$(SUFFIXES),$(eval $(call SPEECH_RULE,$(s))))
 
 # Byte-compile the package once, so that each speech's process does not compile it again
 # (a third of a cold start where PYTHONDONTWRITEBYTECODE is set, as in CI containers).

@@ -35,7 +35,11 @@ What it does:
       past BATCH_BUDGET_S (the table says how many);
    d. peak memory (maximum resident set size): of each process, from wait4(); for `build`,
       the parent's and the largest worker's, sampled from /proc/PID/status (VmHWM);
-   e. sizes of the sample's PDF and DOCX, and medians over the 200 outputs (KB: 1000 bytes).
+   e. sizes of the sample's PDF and DOCX, and medians over the 200 outputs (KB: 1000 bytes);
+   f. each reader (issue 14): the sample saved as a Word file, a PDF (LibreOffice's export of
+      that Word file) and a web page, as scripts/make_format_fixtures.py makes them; a cold
+      `convert` of each (median of QUICK_RUNS), and in one process, after a warm-up, the
+      median of READER_RUNS reads (read_file) and of read + both renderers.
 3. Prints the table, with ratios (LibreOffice / ours, pandoc / ours: above 1 means we are
    faster or smaller), and checks the targets in TARGETS.
 """
@@ -72,6 +76,7 @@ PAIRED_RUNS = 5       # our PDF batch and LibreOffice's, in turn: the 5x target'
 BATCH_BUDGET_S = 200  # no further batch run once the runs so far, plus one more, would pass this
 WARMUP = 5            # speeches converted before the per-speech timing starts
 JOBS = 2
+READER_RUNS = 20      # reads of the sample in each format, in one process
 
 TARGETS = {  # name: (limit, unit, smaller is better)
     "cold convert of the sample, both formats": (0.35, "s", True),
@@ -229,6 +234,58 @@ def ours_per_speech(paths: list[Path]) -> tuple[dict[str, list[float]], list[str
         for key, seconds in (("read", t1 - t0), ("docx", t2 - t0), ("pdf", t3 - t2 + t1 - t0), ("both", t3 - t0)):
             ms[key].append(seconds * 1000)
     return ms, failures
+
+
+def reader_inputs(sample: Path) -> dict[str, Path]:
+    """The sample as each reader takes it: .txt itself, .docx, .pdf (LibreOffice's export of
+    the .docx) and .html, made as the format fixtures are."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import make_format_fixtures as fixtures  # noqa: E402 — a script of this project, not a package
+
+    folder = fresh(WORK / "readers")
+    lines = [(line.strip(), "indent" if line[:1] in " \u3000" else "")
+             for line in sample.read_text(encoding="utf-8-sig").splitlines()]
+    fixtures.layout = lambda name: lines  # the sample, not a page of the corpus
+    paths = {"text": sample, "docx": folder / "sample.docx", "html": folder / "sample.html"}
+    fixtures.make_docx("sample", paths["docx"])
+    fixtures.make_html("sample", paths["html"])
+    if shutil.which("soffice"):
+        subprocess.run(soffice_cmd("pdf", folder, [paths["docx"]]), capture_output=True, timeout=300, check=True)
+        paths["pdf"] = folder / "sample.pdf"
+    return paths
+
+
+def readers(sample: Path) -> dict[str, dict]:
+    """Per reader: the cold convert (Timing) and, in this process, the median milliseconds of a
+    read and of a read and both renderers."""
+    from pipeline.run.convert import read_file, render
+    from pipeline.typeset.profile import DEFAULT_PROFILE, load_profile
+    from pipeline.write.typesetter import Typesetter
+
+    typesetter = Typesetter(load_profile(DEFAULT_PROFILE))
+    out = {}
+    for reader, path in reader_inputs(sample).items():
+        target = fresh(WORK / "out" / f"reader-{reader}")
+        cold = Timing.of(repeat(lambda: run([PY, "-m", "pipeline", "convert", path, "-o", target]), QUICK_RUNS))
+        read_ms, whole_ms = [], []
+        for i in range(WARMUP + READER_RUNS):
+            t0 = time.perf_counter()
+            document = read_file(path)
+            t1 = time.perf_counter()
+            render(document, typesetter, "docx")
+            render(document, typesetter, "pdf")
+            t2 = time.perf_counter()
+            if i >= WARMUP:
+                read_ms.append((t1 - t0) * 1000)
+                whole_ms.append((t2 - t0) * 1000)
+        out[reader] = {"path": path, "cold": cold, "read": statistics.median(read_ms),
+                       "whole": statistics.median(whole_ms), "blocks": len(document.blocks)}
+    return out
+
+
+def reader_rows(r: Results) -> list[list[str]]:
+    return [[f"{name} (`{v['path'].name}`, {v['path'].stat().st_size / 1000:.0f} KB)", s(v["cold"]),
+             f"{v['read']:.1f} ms", f"{v['whole']:.0f} ms", str(v["blocks"])] for name, v in r.readers.items()]
 
 
 def scratch_project(corpus: list[Path]) -> Path:
@@ -396,6 +453,7 @@ class Results:
     build_worker_kb: int
     lo: dict | None                    # None: not installed
     pd: dict | None
+    readers: dict[str, dict] = field(default_factory=dict)
     elapsed: float = 0.0
 
     def per_speech_lo(self, fmt: str) -> float | None:
@@ -549,6 +607,11 @@ def report(r: Results) -> str:
         "## Results",
         table(result_rows(r), ["measure", "ours", "LibreOffice", "pandoc", "LibreOffice / ours", "pandoc / ours"]),
         stages, failures,
+        "## Readers",
+        "The sample as each reader takes it (f. in the docstring). Reading a PDF is pdfminer.six's layout "
+        "of every character; a Word file and a web page are parsed with lxml.",
+        table(reader_rows(r), ["reader (input)", "cold convert, both formats", "read, in a batch",
+                               "read + DOCX + PDF, in a batch", "blocks"]),
         "## Targets", table(target_rows(r), ["target", "limit", "measured", "verdict"]),
         "## Machine", table([[k, v] for k, v in machine().items()], ["", ""]),
     ]) + "\n"
@@ -581,8 +644,9 @@ def main() -> int:
     build_pdf, lo_pdf_paired, pair_ratios = step(
         f"build -j {JOBS} --format pdf and LibreOffice's PDF call, in turn",
         lambda: pdf_batches(WORK / "corpus", corpus_utf8, lo is not None))
+    reading = step("each reader", lambda: readers(sample))
     results = Results(sample, len(sources), cold, ms, failures, make, build, build_pdf, lo_pdf_paired, pair_ratios,
-                      parent_kb, worker_kb, lo, pd,
+                      parent_kb, worker_kb, lo, pd, reading,
                       time.perf_counter() - began)
 
     text = report(results)

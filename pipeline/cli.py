@@ -81,8 +81,9 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.pdf")
     imp.add_argument("--debug", action="store_true", help="show a traceback on failure")
 
-    bld = sub.add_parser("build", parents=[common], help="convert every stale *.txt of a folder, on all cores",
-                         description="Convert each DIR/*.txt whose outputs are missing or out of date into OUT, "
+    bld = sub.add_parser("build", parents=[common], help="convert every stale speech file of a folder, on all cores",
+                         description="Convert each speech of DIR (.txt, .docx, .doc, .pdf, .html, .htm, .mhtml) whose "
+                                     "outputs are missing or out of date into OUT, "
                                      "in parallel worker processes, with progress and a summary.")
     bld.add_argument("folder", type=Path, metavar="DIR")
     bld.add_argument("-o", "--output", type=Path, required=True, metavar="OUT", help="output folder")
@@ -199,6 +200,10 @@ def _build(args) -> int:
             problem = "is not a folder" if folder.exists() else "does not exist"
             print(f"error: {what} folder {folder} {problem}", file=sys.stderr)
             return EXIT_FAILED
+    if args.folder.resolve() == args.output.resolve():
+        print(f"error: the output folder {args.output} is the input folder: its outputs (.docx, .pdf, "
+              ".report.txt) would be read as speeches next time; choose another", file=sys.stderr)
+        return EXIT_FAILED
     summary = build(args.folder, args.output, args.profile, tuple(args.rules), _formats(args), args.encoding,
                     args.jobs, args.force)
     for line in summary.lines():
@@ -207,9 +212,16 @@ def _build(args) -> int:
 
 
 def _convert(args, rules, typesetter, pdf_process) -> int:
+    from .run.batch import same_outputs
+
     formats = _formats(args)
     failed = 0
-    for path in args.files:
+    clashes = same_outputs(list(dict.fromkeys(args.files)))
+    for path in dict.fromkeys(args.files):  # a file named twice is converted once
+        if path in clashes:
+            _fail(path, ConvertError(clashes[path]), False)
+            failed += 1
+            continue
         try:
             result = convert_file(path, args.output, typesetter, formats=formats, encoding=args.encoding,
                                   rules=rules, pdf_process=pdf_process)

@@ -51,6 +51,7 @@ class Document:
     encoding: str = ""
     removed: list[Removal] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    reader: str = "text"  # which reader read the file: text, docx, pdf, html
 
     @property
     def title(self) -> str:
@@ -72,6 +73,7 @@ class Document:
         return {
             "source": self.source,
             "encoding": self.encoding,
+            "reader": self.reader,
             "blocks": [b.to_json() for b in self.blocks],
             "removed": [r.to_json() for r in self.removed],
             "warnings": list(self.warnings),

@@ -46,6 +46,26 @@ class Summary:
         return out
 
 
+# What build and make convert: the files people download speeches as (read by their content;
+# the suffix only picks the files of a folder). Upper case too: files saved on Windows.
+SPEECH_SUFFIXES = (".txt", ".docx", ".doc", ".pdf", ".html", ".htm", ".mhtml", ".mht")
+
+
+def speech_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in SPEECH_SUFFIXES and not p.name.startswith("."))
+
+
+def same_outputs(sources: list[Path]) -> dict[Path, str]:
+    """The sources that would write the same outputs as another (讲话.txt and 讲话.docx both make
+    讲话.pdf): an error for each, rather than one file's outputs silently overwriting the other's."""
+    by_stem: dict[str, list[Path]] = {}
+    for source in sources:
+        by_stem.setdefault(source.stem, []).append(source)
+    return {source: "its outputs would overwrite those of " + ", ".join(o.name for o in group if o != source)
+                    + ": rename one of them"
+            for group in by_stem.values() if len(group) > 1 for source in group}
+
+
 def _newest_mtime(paths) -> float:
     return max((p.stat().st_mtime for p in paths), default=0.0)
 
@@ -82,16 +102,20 @@ def _convert_one(source: str) -> Outcome:
 def build(indir: Path, outdir: Path, profile_path: Path | str, rules: tuple[str, ...] = (),
           formats=("docx", "pdf", "report.txt"),
           encoding: str | None = None, jobs: int | None = None, force: bool = False, log=None) -> Summary:
-    """Convert every stale *.txt of `indir` into `outdir`; progress goes to `log` (stderr)."""
+    """Convert every stale speech file of `indir` (SPEECH_SUFFIXES) into `outdir`; progress goes to
+    `log` (stderr)."""
     log = sys.stderr if log is None else log
-    sources = sorted(p for p in Path(indir).glob("*.txt"))
+    sources = speech_files(Path(indir))
     dependencies = [*load_profile(profile_path).sources, *map(Path, rules), *PACKAGE.rglob("*.py"),
                     *PACKAGE.rglob("*.toml")]
     deps_mtime = _newest_mtime(dependencies)
     summary = Summary()
     todo = []
+    clashes = same_outputs(sources)
     for source in sources:
-        if force or not source.is_file() or stale(source, outdir, formats, deps_mtime):
+        if source in clashes:
+            summary.failed.append(Outcome(source, error=clashes[source]))
+        elif force or not source.is_file() or stale(source, outdir, formats, deps_mtime):
             todo.append(source)
         else:
             summary.skipped.append(source)

@@ -22,11 +22,6 @@ from ..write.typesetter import Typesetter
 # read.Rules appears in annotations only (strings here): the reading stages are imported when a
 # speech is read, after a PdfProcess has forked (typing's TYPE_CHECKING would cost 4 ms).
 
-# A speech is tens of KB. 1 MB (about 330,000 characters, some 800 pages) converts in
-# about 8 s and 130 MB; anything bigger is refused rather than left to run for minutes.
-MAX_INPUT_BYTES = 1024 * 1024
-
-
 class ConvertError(RuntimeError):
     """A problem with an input or output file, said in one line."""
 
@@ -51,16 +46,22 @@ class ConvertResult:
 def read_file(path: Path, encoding: str | None = None, rules: Rules | None = None) -> Document:  # noqa: F821
     """Read one speech file through the reading stages; file problems become a ConvertError."""
     path = Path(path)
+    # here, not above: a PdfProcess forks before the reading stages load (30 ms)
+    from ..read import read_speech, sources
     try:
         st = path.stat()
         if stat.S_ISDIR(st.st_mode):
             raise ConvertError("is a folder, not a text file")
         if not stat.S_ISREG(st.st_mode):
             raise ConvertError("is not a regular file")
-        if st.st_size > MAX_INPUT_BYTES:
-            raise ConvertError(f"too large for a speech ({st.st_size / 2**20:.1f} MB; the limit is "
-                               f"{MAX_INPUT_BYTES / 2**20:.0f} MB)")
-        raw = path.read_bytes()
+        with path.open("rb") as f:
+            head = f.read(4096)
+            # the limit by what the file is (sources: text 1 MB, a Word file or PDF 50 MB), known
+            # from its first bytes: a 100 MB file is refused before it is read
+            limit = sources.size_limit(head)
+            if st.st_size > limit:
+                raise ConvertError(sources.too_large(st.st_size, limit))
+            raw = head + f.read()
     except FileNotFoundError:
         raise ConvertError("no such file") from None
     except PermissionError:
@@ -68,7 +69,6 @@ def read_file(path: Path, encoding: str | None = None, rules: Rules | None = Non
     except OSError as e:
         what = "a symbolic link that loops" if e.errno == errno.ELOOP else (e.strerror or str(e))
         raise ConvertError(f"cannot read: {what}") from None
-    from ..read import read_speech  # here, not above: a PdfProcess forks before the reading stages load (30 ms)
     return read_speech(raw, str(path), encoding=encoding, rules=rules)
 
 
@@ -108,6 +108,10 @@ def convert_file(path: Path, outdir: Path, typesetter: Typesetter, formats=("doc
         raise ConvertError(f"output folder {outdir} " + ("is not a folder" if outdir.exists() else "does not exist"))
     if not os.access(outdir, os.W_OK):
         raise ConvertError(f"output folder {outdir} is not writable")
+    targets = {fmt: outdir / f"{Path(path).stem}.{fmt}" for fmt in formats}
+    for target in targets.values():  # a PDF converted into its own folder: NAME.pdf is the input
+        if target.exists() and target.resolve() == Path(path).resolve():
+            raise ConvertError(f"the output {target.name} would overwrite this input: choose another output folder")
     document = read_file(path, encoding=encoding, rules=rules)
     rendered: dict[str, bytes] = {}
     pdf, wants_pdf = None, bool(set(formats) & PDF_OUTPUTS)
@@ -130,7 +134,7 @@ def convert_file(path: Path, outdir: Path, typesetter: Typesetter, formats=("doc
         from ..write.report import speech_report
         facts = (pdf.pages, pdf.fonts) if pdf is not None else None
         rendered["report.txt"] = speech_report(document, typesetter.profile.name, facts).encode("utf-8")
-    outputs = {outdir / f"{Path(path).stem}.{fmt}": data for fmt, data in rendered.items()}
+    outputs = {targets[fmt]: data for fmt, data in rendered.items()}
     try:
         write_all(outputs)
     except WriteError as e:

@@ -29,7 +29,8 @@ from pypdf import PdfReader, PdfWriter
 from conftest import (ROOT, SAMPLE, check_docx, check_outputs, check_pdf, docx_text, outputs_of, part_files,
                       pdf_text, run, squash)
 from pipeline import cli
-from pipeline.run.convert import MAX_INPUT_BYTES, ConvertError, convert_file
+from pipeline.read.sources import MAX_TEXT_BYTES
+from pipeline.run.convert import ConvertError, convert_file
 from pipeline.read.decode import DecodeError
 from pipeline.read import NoSpeechError
 
@@ -78,7 +79,7 @@ FAILING = {
     "blank": ("  \n\t\n\r\n\u3000\u3000\n".encode("utf-8"), "no speech text found: it is empty"),
     "png": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64), "not a text file: it is a PNG image"),
     "zip": (tiny_zip(), "not a text file: it is a ZIP archive"),
-    "pdf": (tiny_pdf(), "not a text file: it is a PDF document"),
+    "pdf": (tiny_pdf(), "no text in this PDF: its pages are blank"),
     "promo": ("仅供学习 禁止外传\n会员群：123456789\n客服QQ：123456789\n".encode("utf-8"),
               "no speech text found: only promotional lines"),
     "folder": ("mkdir", "is a folder, not a text file"),
@@ -287,8 +288,9 @@ def test_a_50_mb_text_is_refused_at_once_without_being_read(tmp_path):
         f.truncate(50 * 2**20)
     proc, seconds, megabytes = run_measured("convert", src, "-o", tmp_path)
     assert proc.returncode == 1
-    limit = MAX_INPUT_BYTES / 2**20
-    assert f"{src}: error: too large for a speech (50.0 MB; the limit is {limit:.0f} MB)" in proc.stderr
+    limit = MAX_TEXT_BYTES // 2**20
+    assert f"{src}: error: too large for a speech (50.0 MB; the limit for this kind of file is {limit} MB)" \
+        in proc.stderr
     assert "Traceback" not in proc.stderr
     assert seconds < 2 and megabytes < 50  # never read into memory: less than the file itself
     assert sorted(p.name for p in tmp_path.iterdir()) == ["huge.txt"]

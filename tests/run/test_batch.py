@@ -27,7 +27,7 @@ def test_build_converts_skips_and_reports(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["教育系统讲话.docx", "教育系统讲话.pdf", "教育系统讲话.report.txt",
                                                      "防汛抗旱.docx", "防汛抗旱.pdf", "防汛抗旱.report.txt"]
     assert "converted 2, skipped 0 (up to date), warnings in 0, failed 1" in first.stderr
-    assert f"failed: {src / '坏文件.txt'}: not a text file: it is a ZIP archive" in first.stderr
+    assert f"failed: {src / '坏文件.txt'}: a damaged Word file or ZIP archive: it cannot be opened" in first.stderr
     assert "Traceback" not in first.stderr
 
     (src / "坏文件.txt").unlink()

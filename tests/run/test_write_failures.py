@@ -24,14 +24,14 @@ def test_an_unreadable_input(tmp_path, monkeypatch, capsys, typesetter):
     src.write_bytes(SAMPLE.read_bytes())
     out = tmp_path / "out"
     out.mkdir()
-    real = Path.read_bytes
+    real = Path.open
 
-    def read_bytes(self):
+    def open_(self, *args, **kwargs):
         if self == src:
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
-        return real(self)
+        return real(self, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(Path, "open", open_)
     with pytest.raises(ConvertError, match="^cannot read: permission denied$"):
         convert_file(src, out, typesetter)
     assert list(out.iterdir()) == []
