@@ -8,6 +8,7 @@ import math
 import re
 
 from ..chars import NO_LINE_END, NO_LINE_START
+from ..words import word_starts
 
 SPACES = " \u3000"
 PHRASE_END = "，、：；！？—暨的" + SPACES  # a break after these falls between phrases
@@ -18,20 +19,6 @@ OCCASION = re.compile(r"(工作|动员|推进|部署|表彰|总结|专题|全体
 # 7.3.1 asks first that a break keep words whole (词意完整): a break inside a phrase is
 # worth unbalancing two lines by nearly 5 characters each (8 / 17 rather than 13 / 12).
 MISBREAK_COST = 45
-
-
-def word_starts(text: str) -> set[int]:
-    """Where the words of `text` start, by jieba's dictionary and model (rjieba, its Rust port:
-    the same words, imported in a tenth of jieba's time); every position where it is missing."""
-    try:
-        import rjieba  # a title split needs it; most of a speech does not: imported here
-    except ImportError:  # pragma: no cover — a dependency; without it only marks and phrases count
-        return set(range(len(text) + 1))
-    starts, at = set(), 0
-    for word in rjieba.cut(text):
-        starts.add(at)
-        at += len(word)
-    return starts | {len(text)}
 
 
 def _breakable(text: str, words: bool = True) -> list[bool]:

@@ -58,9 +58,9 @@ def test_the_figures_issue_13_asks_for(scores):
         lost += s["lost"]
         chars += sum(len("".join(b["text"].split())) for b in expected["blocks"])
     share = {k: a / b for k, (a, b) in total.items()}
-    # The issue asks 97 % of blocks; 96.5 % is what is met (the misses left are mostly headings
-    # glued to their paragraph with nothing between them, …讲政治我将深刻领悟…).
-    assert share["blocks"] >= 0.965 and share["types"] >= 0.97 and share["leads"] >= 0.95, share
+    # 97.8 % of blocks is met (757 of 774); most misses left are headings glued to their
+    # paragraph with no word that shows the seam (…不断引向深入坚持用…), and previews cut short.
+    assert share["blocks"] >= 0.975 and share["types"] >= 0.97 and share["leads"] >= 0.95, share
     assert lost <= 0.001 * chars, (lost, chars)
 
 

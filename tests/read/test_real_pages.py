@@ -130,6 +130,27 @@ def test_a_level_one_heading_ending_in_a_full_stop_and_its_paragraph():
     assert _split("一要加强政治建设。政治建设是根本。") == ["一要加强政治建设。政治建设是根本。"]  # a lead stays
 
 
+def test_a_heading_glued_to_its_paragraph_is_cut_where_the_paragraph_starts():
+    # Shapes of real pages (tests/corpus_real: 360docs, aixue, mishuzj, wenke99): nothing between
+    # heading and paragraph but the paragraph's first word.
+    assert _split("一、凝聚共识、扩大共识共识，是团结奋斗的动力。") == ["一、凝聚共识、扩大共识", "共识，是团结奋斗的动力。"]
+    assert _split("（一）开展矿山安全生产专项整治工作的必要性我县非煤矿山点多面广，监管难度大。") == [
+        "（一）开展矿山安全生产专项整治工作的必要性", "我县非煤矿山点多面广，监管难度大。"]
+    assert _split("一、要站在新时代的高度，高度重视乡村振兴战略。（一）深刻认识乡村振兴战略的时代意义党的十九大以来，"
+                  "“三农”工作形势日新月异。") == [
+        "一、要站在新时代的高度，高度重视乡村振兴战略。", "（一）深刻认识乡村振兴战略的时代意义", "党的十九大以来，“三农”工作形势日新月异。"]
+    assert _split("一、永葆忠诚之心讲政治我将深刻领悟“两个确立”的决定性意义、坚决做到“两个维护”，坚持不懈推动工作。") == [
+        "一、永葆忠诚之心讲政治", "我将深刻领悟“两个确立”的决定性意义、坚决做到“两个维护”，坚持不懈推动工作。"]
+
+
+def test_a_heading_with_such_a_word_inside_stays_whole():
+    for heading in ("一、全面加强党的建设，推动全面从严治党向纵深发展",  # a verb before its object
+                    "（二）持续深化全面从严治党的政治监督和日常监督工作，压实责任",  # 党的 inside 从严治党
+                    "一、深刻领会党的二十大精神，切实把思想和行动统一到中央和省委的部署要求上来",
+                    "二、回顾我县近年来的工作，总结经验，查找不足"):
+        assert _split(heading) == [heading]
+
+
 # --- finding the speech, then its title ----------------------------------------------------------
 
 def test_the_title_nearest_the_salutation_wins_over_a_headline():
