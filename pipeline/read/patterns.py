@@ -90,8 +90,8 @@ def is_salutation(text: str) -> bool:
 
 def is_byline(text: str) -> bool:
     """A speaker or date line by the title: short, no sentence, a date, or an office and a name."""
-    if len(text) > 40 or is_sentence(text) or heading_level(text) in (1, 3, 4):
-        return False
+    if len(text) > 40 or is_sentence(text) or heading_level(text) in (1, 3, 4) or re.search("[。！？!?]", text):
+        return False  # a sentence end inside: a wrapped paragraph's line (…到这里。 刚才，*局长宣读了 《关)
     bare = text.strip("（）() ")
     if DATE.search(text) and len(bare) <= 20:
         return True

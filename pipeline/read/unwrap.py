@@ -136,6 +136,8 @@ def join_wrapped(lines: list[Line]) -> list[Line]:
 
 
 MIN_CUT_PARAGRAPH = 40  # characters: a line this long that ends no sentence is a paragraph cut by a line break
+MAX_CUT_TAIL = 3  # characters, its stop included: a line this short that ends a sentence is another's tail
+_HAN = re.compile(r"[\u3400-\u9fff]")
 
 
 def _continues(last: Line, line: Line, wrap: Wrap | None, uses_indent: bool, prev: Line) -> bool:
@@ -163,6 +165,9 @@ def _continues(last: Line, line: Line, wrap: Wrap | None, uses_indent: bool, pre
         # …（不再详细阐述） and …何尝不是"强敌"呢 end their paragraphs without a stop
         stray_break = (not line.blank_before and len(last.text) >= MIN_CUT_PARAGRAPH
                        and not last.text.endswith(("）", ")", "”", "’", "】", "》", '"', "呢", "吗", "吧", "啊", "呀", "嘛")))
+        # …家庭幸福，干 / 杯！: a sentence's last characters, cut off mid-word, are no paragraph.
+        stray_break = stray_break or (not line.blank_before and len(line.text) <= MAX_CUT_TAIL
+                                      and is_sentence(line.text) and _HAN.match(last.text[-1]))
         return ((line.after_break or stray_break)
                 and len(last.text) >= 20 and not is_sentence(last.text) and heading_level(last.text) is None
                 and heading_level(line.text) is None and not closes_speech(line.text)

@@ -11,6 +11,7 @@ from pipeline.read.chrome import (breadcrumb_items, is_collection_title, is_fore
 from pipeline.read.clean import Line
 from pipeline.read.noise import is_common_han, noise_spans
 from pipeline.read.rules import load_rules
+from pipeline.read.patterns import is_byline
 from pipeline.read.split import split_glued
 
 RULES = load_rules()
@@ -149,6 +150,21 @@ def test_a_heading_with_such_a_word_inside_stays_whole():
                     "一、深刻领会党的二十大精神，切实把思想和行动统一到中央和省委的部署要求上来",
                     "二、回顾我县近年来的工作，总结经验，查找不足"):
         assert _split(heading) == [heading]
+
+
+def test_a_sentences_last_characters_on_a_line_of_their_own_join_it():
+    # yunko.cn: a Word file's page break fell inside 干杯 (the text is not hard-wrapped)
+    blocks, _ = read("在欢迎考察团宴会上的致辞\n同志们、朋友们：\n今天，我们迎来了各位领导和朋友，相聚一起，畅叙友情。\n"
+                     "现在，我提议：为两市的发展和各位同志的身体健康、工作顺利、家庭幸福，干\n杯！")
+    assert blocks[-1] == ("paragraph", "现在，我提议：为两市的发展和各位同志的身体健康、工作顺利、家庭幸福，干杯！")
+    blocks, _ = read("在欢迎考察团宴会上的致辞\n同志们、朋友们：\n今天，我们迎来了各位领导和朋友，相聚一起，畅叙友情。\n好！")
+    assert blocks[-1] == ("paragraph", "好！")  # after a sentence's end it is a paragraph
+
+
+def test_a_wrapped_line_with_an_office_in_it_is_no_byline():
+    # zjtcn.com (PDF text): 局长 and a last word after a space made this line a speaker's
+    assert not is_byline("会议的主要议程就进行到这里。 刚才，*局长宣读了 《关")
+    assert is_byline("县委书记 刘××")
 
 
 # --- finding the speech, then its title ----------------------------------------------------------
