@@ -89,9 +89,12 @@ verify: $(TSTAMP)
 clean:
 	find outputs -mindepth 1 ! -name .gitkeep -delete
 
-# make bench     time 200 generated speeches against LibreOffice and pandoc: bench/results.md
+# make bench     time 200 generated speeches against LibreOffice, pandoc and Typst: bench/results.md
 .PHONY: bench profile
+# Typst (PyPI `typst`) is a peer of the bench only, not a dependency of the tool: installed here,
+# and when it cannot be, the bench says "not installed" in its column
 bench: $(STAMP)
+	$(PY) -c "import typst" 2>/dev/null || $(PY) -m pip install -q typst || echo "bench: typst not installed" >&2
 	$(PY) bench/run.py
 
 # pyinstrument is for this target only, not a dependency of the tool

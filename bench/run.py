@@ -1,4 +1,4 @@
-"""Benchmark: our converter beside LibreOffice and pandoc, on the same 200 speeches.
+"""Benchmark: our converter beside LibreOffice, pandoc and Typst, on the same 200 speeches.
 
 Run after `make`, with the project's Python: `.venv/bin/python bench/run.py` or `make bench`.
 It takes five to eight minutes on two cores, prints a table and writes it, with the machine
@@ -39,9 +39,17 @@ What it does:
    f. each reader (issue 14): the sample saved as a Word file, a PDF (LibreOffice's export of
       that Word file) and a web page, as scripts/make_format_fixtures.py makes them; a cold
       `convert` of each (median of QUICK_RUNS), and in one process, after a warm-up, the
-      median of READER_RUNS reads (read_file) and of read + both renderers.
-3. Prints the table, with ratios (LibreOffice / ours, pandoc / ours: above 1 means we are
-   faster or smaller), and checks the targets in TARGETS.
+      median of READER_RUNS reads (read_file) and of read + both renderers;
+   g. Typst (typst_peer.py, the PyPI package, which `make bench` installs into .venv for the
+      bench only): the sample and TYPST_BATCH speeches of the corpus, read by our reader and
+      written as Typst markup for bench/gbt9704.typ before any timing, with the profile's font
+      files; a cold compile of the sample's PDF (a new `python -c "import typst; ..."`, median
+      of QUICK_RUNS), and the TYPST_BATCH speeches compiled in one process (one
+      typst.Compiler, fonts loaded once) run in turn with our `build -j 1 --format pdf
+      --no-report` of the same files, PAIRED_RUNS pairs (one core each; ours also reads the
+      speeches, Typst gets them read), and the size of the sample's PDF.
+3. Prints the table, with ratios (LibreOffice / ours, pandoc / ours, Typst / ours: above 1
+   means we are faster or smaller), and checks the targets in TARGETS.
 """
 from __future__ import annotations
 
@@ -59,6 +67,7 @@ from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 
+import typst_peer
 from corpus import build_corpus, write_utf8_copies
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,6 +86,7 @@ BATCH_BUDGET_S = 200  # no further batch run once the runs so far, plus one more
 WARMUP = 5            # speeches converted before the per-speech timing starts
 JOBS = 2
 READER_RUNS = 20      # reads of the sample in each format, in one process
+TYPST_BATCH = 50      # speeches of the corpus in the batch against Typst
 
 TARGETS = {  # name: (limit, unit, smaller is better)
     "cold convert of the sample, both formats": (0.35, "s", True),
@@ -85,6 +95,10 @@ TARGETS = {  # name: (limit, unit, smaller is better)
     "200 speeches to PDF: faster per speech than LibreOffice's batch": (5, "×", False),
     "peak memory of any of our processes": (150, "MB", True),
     "the sample's PDF": (150, "KB", True),  # 1000 bytes: the stricter reading (150 KiB is 153,600)
+    # against Typst, the strongest peer (issue 15): ratios Typst / ours
+    "cold convert of the sample no slower than Typst's cold compile": (1, "×", False),
+    f"a batch ≥ 1.5× Typst's rate ({TYPST_BATCH} speeches to PDF, each tool in one process)": (1.5, "×", False),
+    "the sample's PDF no larger than Typst's with the same fonts": (1, "×", False),
 }
 
 
@@ -344,7 +358,7 @@ def pdf_batches(corpus_dir: Path, corpus_utf8: list[Path],
     return Timing.of(ours), Timing.of(theirs) if theirs else None, ratios
 
 
-# --- LibreOffice and pandoc --------------------------------------------------------------
+# --- LibreOffice, pandoc and Typst ------------------------------------------------------
 
 def soffice_cmd(fmt: str, outdir: Path, files: list[Path]) -> list:
     profile = (WORK / "lo-profile").as_uri()
@@ -389,6 +403,36 @@ def pandoc(sample: Path, corpus: list[Path]) -> dict:
             "per-file-ms": statistics.median(per_file)}
 
 
+def typst(sample: Path, corpus: list[Path]) -> dict:
+    """Typst's cold compile of the sample, and its batch of TYPST_BATCH speeches run in turn with
+    our one-process build of the same files (g. in the docstring)."""
+    folder = fresh(WORK / "typst")
+    fonts = folder / "fonts"
+    font_files = typst_peer.font_folder(fonts)
+    # Untimed: our reader and the Typst markup, for the sample and the batch.
+    [source] = typst_peer.prepare([sample], folder / "src")
+    batch = corpus[:TYPST_BATCH]
+    sources = typst_peer.prepare(batch, folder / "src")
+    batch_in = fresh(WORK / "typst-batch-in")  # the same speeches, as they are, for our build
+    for path in batch:
+        shutil.copy2(path, batch_in / path.name)
+
+    cold_out = fresh(WORK / "out" / "typst-cold")
+    cold = Timing.of(repeat(lambda: run(typst_peer.cold_cmd(PY, source, cold_out / f"{sample.stem}.pdf", fonts)),
+                            QUICK_RUNS))
+    ours_out, typst_out = WORK / "out" / "ours-build-1", WORK / "out" / "typst-batch"
+    ours, theirs = [], []
+    for _ in range(PAIRED_RUNS):  # in turn, as pdf_batches(): each pair gives a ratio of its own
+        fresh(ours_out)
+        ours.append(run([PY, "-m", "pipeline", "build", batch_in, "-o", ours_out, "-j", 1,
+                         "--format", "pdf", "--no-report"]))
+        fresh(typst_out)
+        theirs.append(run(typst_peer.batch_cmd(PY, sources, typst_out, fonts)))
+    return {"cold": cold, "ours-batch": Timing.of(ours), "batch": Timing.of(theirs),
+            "ratios": [t.seconds / o.seconds for o, t in zip(ours, theirs) if o.ok and t.ok],
+            "fonts": font_files, "warnings": typst_peer.warnings_of(source, fonts)}
+
+
 # --- the machine -----------------------------------------------------------------------
 
 def _first_line(cmd: list[str]) -> str:
@@ -414,6 +458,7 @@ def machine() -> dict[str, str]:
         "python-docx": metadata.version("python-docx"),
         "LibreOffice": _first_line(["soffice", "--version"]),
         "pandoc": _first_line(["pandoc", "--version"]),
+        "Typst": typst_peer.version(),
         "make": _first_line(["make", "--version"]),
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "load average (1, 5, 15 min) at the end": ", ".join(f"{x:.2f}" for x in os.getloadavg()),
@@ -454,6 +499,7 @@ class Results:
     lo: dict | None                    # None: not installed
     pd: dict | None
     readers: dict[str, dict] = field(default_factory=dict)
+    ty: dict | None = None             # Typst; None: not installed
     elapsed: float = 0.0
 
     def per_speech_lo(self, fmt: str) -> float | None:
@@ -494,6 +540,37 @@ def table(rows: list[list[str]], header: list[str]) -> str:
 
 
 NO_LO, NO_PD, NO_PDF = "not installed", "not installed", "— (no PDF without LaTeX)"
+NO_TY = "not installed"
+
+
+def typst_cells(r: Results) -> dict[str, list[str]]:
+    """Typst's two cells (its figure, Typst / ours) for the rows it has a figure in, by the rows'
+    first cell; every other row gets "—" (Typst writes no DOCX)."""
+    ty = r.ty
+    if ty is None:
+        return {key: [NO_TY, "—"] for key in ("cold: sample → PDF", "per speech → PDF", "size: the sample's PDF")}
+    ours_pdf = r.size_kb("ours-cold-both", ".pdf")
+    typst_pdf = r.size_kb("typst-cold", ".pdf")
+    per_speech = ty["batch"].seconds * 1000 / TYPST_BATCH
+    return {
+        "cold: sample → PDF": [s(ty["cold"]) + " (`python -c \"import typst; typst.compile(...)\"`)",
+                               ratio(ty["cold"].seconds, r.cold["pdf"].seconds)],
+        "per speech → PDF": [f"{per_speech:.0f} ms (one process ÷ {TYPST_BATCH}, markup given)",
+                             ratio(per_speech, statistics.mean(r.ms["pdf"]))],
+        "size: the sample's PDF": [kb(typst_pdf), ratio(typst_pdf, ours_pdf)],
+    }
+
+
+def typst_row(r: Results) -> list[str]:
+    """The batch against Typst: ours read the speeches and typeset them, Typst typesets markup."""
+    ty = r.ty
+    label = f"{TYPST_BATCH} speeches → PDF in one process, `build -j 1 --format pdf --no-report` (run in turn with Typst)"
+    if ty is None:
+        return [label, "—", "—", "—", NO_TY, "—", "—", "—"]
+    ratios = ty["ratios"]
+    return [label, s(ty["ours-batch"]), "—", "—", f"{s(ty['batch'])}, one typst.Compiler", "—", "—",
+            f"{statistics.median(ratios):.2f}× (median of {len(ratios)} pairs, "
+            f"{min(ratios):.2f}–{max(ratios):.2f}×)" if ratios else "—"]
 
 
 def result_rows(r: Results) -> list[list[str]]:
@@ -513,7 +590,7 @@ def result_rows(r: Results) -> list[list[str]]:
     sample = {key: r.size_kb(folder, suffix) for key, folder, suffix in (
         ("ours.pdf", "ours-cold-both", ".pdf"), ("ours.docx", "ours-cold-both", ".docx"),
         ("lo.pdf", "lo-cold-pdf", ".pdf"), ("lo.docx", "lo-cold-docx", ".docx"), ("pd.docx", "pandoc-cold", ".docx"))}
-    return [
+    rows = [
         ["cold: sample → DOCX + PDF, one new process", s(cold["both"]),
          f"{lo_cold_both:.2f} s (a pdf and a docx call)" if lo else NO_LO, pd_pdf,
          ratio(lo_cold_both, cold["both"].seconds), "—"],
@@ -560,6 +637,23 @@ def result_rows(r: Results) -> list[list[str]]:
          kb(sizes["pd.docx"]) if pd else NO_PD, ratio(sizes["lo.docx"], sizes["ours.docx"]),
          ratio(sizes["pd.docx"], sizes["ours.docx"])],
     ]
+    # Typst's columns: its figure after pandoc's, its ratio after pandoc / ours; its batch after ours
+    cells = typst_cells(r)
+    rows = [row[:4] + cells.get(row[0], ["—", "—"])[:1] + row[4:] + cells.get(row[0], ["—", "—"])[1:] for row in rows]
+    rows.insert(next(i for i, row in enumerate(rows) if "PDF only" in row[0]) + 1, typst_row(r))
+    return rows
+
+
+def typst_measured(r: Results) -> dict[str, float | None]:
+    """The Typst targets' ratios (Typst / ours: at least 1, or 1.5, passes); None without Typst."""
+    names = [name for name in TARGETS if "Typst" in name]
+    if r.ty is None:
+        return dict.fromkeys(names)
+    ours_pdf, typst_pdf = r.size_kb("ours-cold-both", ".pdf"), r.size_kb("typst-cold", ".pdf")
+    return dict(zip(names, [
+        r.ty["cold"].seconds / r.cold["pdf"].seconds,
+        statistics.median(r.ty["ratios"]) if r.ty["ratios"] else None,
+        typst_pdf / ours_pdf if ours_pdf and typst_pdf else None]))
 
 
 def target_rows(r: Results) -> list[list[str]]:
@@ -573,6 +667,7 @@ def target_rows(r: Results) -> list[list[str]]:
         "peak memory of any of our processes": max(r.cold["both"].max_rss_kb, r.build_worker_kb,
                                                    r.build_parent_kb) / 1024,
         "the sample's PDF": r.size_kb("ours-cold-both", ".pdf"),
+        **typst_measured(r),
     }
     rows = []
     for name, (limit, unit, smaller) in TARGETS.items():
@@ -584,6 +679,16 @@ def target_rows(r: Results) -> list[list[str]]:
             verdict = "pass" if (value <= limit if smaller else value >= limit) else "**FAIL**"
         rows.append([name, f"{'≤' if smaller else '≥'} {limit} {unit}", shown, verdict])
     return rows
+
+
+def typst_note(r: Results) -> str:
+    if r.ty is None:
+        return "Typst: not installed (`make bench` installs the PyPI package `typst` into .venv)."
+    warnings = "; ".join(r.ty["warnings"]) or "none"
+    return (f"Typst (g. in the docstring) typesets the same speeches with `bench/gbt9704.typ`: our reader's "
+            f"blocks as Typst markup, made before the timing, so its figures leave out reading, which ours "
+            f"include. Its only fonts are the profile's files here: "
+            f"{', '.join(f'`{Path(f).name}`' for f in r.ty['fonts'])}; its warnings on the sample: {warnings}.")
 
 
 def report(r: Results) -> str:
@@ -603,10 +708,11 @@ def report(r: Results) -> str:
                 "times):\n" + "\n".join(f"- {f}" for f in r.failures)) if r.failures else \
         f"Our pipeline converted all {CORPUS_SIZE} speeches."
     return "\n\n".join([
-        "# Benchmark: ours, LibreOffice and pandoc on the same speeches", method,
+        "# Benchmark: ours, LibreOffice, pandoc and Typst on the same speeches", method,
         "## Results",
-        table(result_rows(r), ["measure", "ours", "LibreOffice", "pandoc", "LibreOffice / ours", "pandoc / ours"]),
-        stages, failures,
+        table(result_rows(r), ["measure", "ours", "LibreOffice", "pandoc", "Typst", "LibreOffice / ours",
+                               "pandoc / ours", "Typst / ours"]),
+        stages, failures, typst_note(r),
         "## Readers",
         "The sample as each reader takes it (f. in the docstring). Reading a PDF is pdfminer.six's layout "
         "of every character; a Word file and a web page are parsed with lxml.",
@@ -645,9 +751,9 @@ def main() -> int:
         f"build -j {JOBS} --format pdf and LibreOffice's PDF call, in turn",
         lambda: pdf_batches(WORK / "corpus", corpus_utf8, lo is not None))
     reading = step("each reader", lambda: readers(sample))
+    ty = step("Typst", lambda: typst(sample, corpus) if typst_peer.installed() else None)
     results = Results(sample, len(sources), cold, ms, failures, make, build, build_pdf, lo_pdf_paired, pair_ratios,
-                      parent_kb, worker_kb, lo, pd, reading,
-                      time.perf_counter() - began)
+                      parent_kb, worker_kb, lo, pd, reading, ty=ty, elapsed=time.perf_counter() - began)
 
     text = report(results)
     print(text)
