@@ -23,4 +23,5 @@ NO_LINE_END = "“‘（《〈「『【〔〖〘〚｛［([{"
 # LibreOffice takes for Latin script whatever w:hint says (it draws × narrow in Times): the
 # Word writer puts them in runs of their own whose Latin font is the Chinese one.
 WIDE_IN_CHINESE = "×·°∶℃…—"
+QUOTES = "“”‘’"  # ambiguous too: LibreOffice gives them the script of the character before
 REPLACEMENT = "□"  # printed where no installed font has the character

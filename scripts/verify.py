@@ -29,7 +29,7 @@ from pypdf import PdfReader  # noqa: E402
 from pipeline.run.batch import build  # noqa: E402
 from pipeline.pdfcheck import body_lines, check, read_lines  # noqa: E402
 from pipeline.typeset.profile import DEFAULT_PROFILE, load_profile  # noqa: E402
-from pipeline.chars import NO_LINE_END, NO_LINE_START  # noqa: E402
+from pipeline.chars import NO_LINE_END, NO_LINE_START, WIDE_IN_CHINESE  # noqa: E402
 
 CORPORA = [ROOT.parent / "shared" / "corpus", ROOT / "tests" / "corpus"]
 PLAIN = re.compile(r"^[\u3000-\u303f\u4e00-\u9fff\uff01-\uff5e“”‘’…—×·]+$")  # Chinese text only
@@ -57,10 +57,13 @@ def page_problems(report: dict, profile) -> list[str]:
             # down with the closing marks after it (“遒。”——”), opening marks that may not end a
             # line, or a Latin word or number that did not fit and is never split.
             marks = len(nxt[1:]) - len(nxt[1:].lstrip(NO_LINE_START))
+            # Or a line with × … — in runs of their own: they have none of the Word file's
+            # negative character spacing, so such a line may hold one character fewer.
             moved_down = len(text) < room and (
                 marks and len(text) >= room - 1 - marks
                 or nxt[:1] and nxt[0] in NO_LINE_END and len(text) >= room - 2
-                or re.match(r"[0-9A-Za-z]", nxt[:1]))
+                or re.match(r"[0-9A-Za-z]", nxt[:1])
+                or any(c in WIDE_IN_CHINESE for c in text) and len(text) >= room - 1)
             if full and PLAIN.match(text) and len(text) != room and not moved_down:
                 problems.append(f"page {n}: {len(text)} characters in a full line of {room}: {text}")
         problems += [f"page {n}: line starts with a closing mark: {t}" for t in page["bad_starts"]]

@@ -32,7 +32,9 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.shared import Emu, Mm, Pt
 from lxml import etree
 
-from ..chars import WIDE_IN_CHINESE
+from ..chars import QUOTES, WIDE_IN_CHINESE
+
+QUOTE_AFTER_LATIN = f"[{QUOTES}]"
 from ..typeset.plan import CREATOR, LANGUAGE, BlockPlan, Plan, keeps_with_next
 from ..typeset.profile import LATIN, FontFamily, Profile, Role
 from .docx_xml import check, paragraph_xml, qn, run_xml, section_xml, set_blob, w as _el
@@ -186,7 +188,7 @@ def _add_run(p, text: str, east: FontFamily, latin: FontFamily, role: Role | Non
     for k, piece in enumerate(pieces):
         if not piece and k:
             continue
-        wide = bool(piece) and piece[0] in WIDE_IN_CHINESE
+        wide = bool(piece) and (piece[0] in WIDE_IN_CHINESE or piece in QUOTES)
         run = p.add_run()
         face = east if wide else latin  # × … — · ° set a cell wide, in the Chinese font (chars.py)
         rpr = _rpr(east, face, role.size_pt, role.bold) if role else _rpr(east, face)
@@ -199,7 +201,9 @@ def _add_run(p, text: str, east: FontFamily, latin: FontFamily, role: Role | Non
     return run
 
 
-_WIDE_RUNS = re.compile(f"([{re.escape(WIDE_IN_CHINESE)}]+)")
+# A quotation mark after a Latin word or number takes its script in LibreOffice, which then
+# draws it narrow in the Latin font (“12350”): it too goes in a run of its own.
+_WIDE_RUNS = re.compile(f"([{re.escape(WIDE_IN_CHINESE)}]+|(?<=[!-~]){QUOTE_AFTER_LATIN})")
 
 
 def _add_block(d, bp: BlockPlan, profile: Profile, styles: dict) -> None:

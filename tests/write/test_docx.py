@@ -270,3 +270,13 @@ def test_characters_set_a_cell_wide_are_in_the_chinese_font_for_latin_too(profil
     runs = [(r.text, r._r.find("w:rPr/w:rFonts", NS).get(W + "ascii")) for r in body.runs]
     assert ("××", "仿宋_GB2312") in runs and ("……", "仿宋_GB2312") in runs
     assert any(t.startswith("个党支部") and f == "Times New Roman" for t, f in runs)
+
+
+def test_a_quotation_mark_after_a_number_is_in_the_chinese_font_for_latin_too(profile):
+    # LibreOffice gives ” the script of the 0 before it, and drew it narrow in Times (“12350”)
+    doc = Document([Block("paragraph", "畅通“12350”安全生产举报热线，“好”字当头")])
+    body = docx.Document(io.BytesIO(render_docx(doc, profile))).paragraphs[-1]
+    runs = [(r.text, r._r.find("w:rPr/w:rFonts", NS).get(W + "ascii")) for r in body.runs]
+    assert ("”", "仿宋_GB2312") in runs
+    assert "".join(t for t, _ in runs) == "畅通“12350”安全生产举报热线，“好”字当头"
+    assert sum(t in "“”" for t, _ in runs) == 1  # after Chinese characters quotes stay in the text's runs

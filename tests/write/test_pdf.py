@@ -340,6 +340,28 @@ def test_lines_break_where_the_word_file_breaks_them(profile):
     assert first.count("中") < 26
 
 
+def test_a_lines_last_character_fits_at_its_full_advance(profile):
+    # As LibreOffice measures our Word file (verify, line parity): a line's last character is
+    # fitted at its advance without the character spacing, so this line holds 个百, not 个百分
+    text = "同比增长12.3%，占GDP比重达到8.6%，比上年提高0.9个百分点，对全市GDP增长6.5%的贡献率超过20%。"
+    lines = layout_lines(paragraph("中" * 26 + text), profile)[0]
+    assert lines[1].endswith("个百") and lines[2].startswith("分点")
+
+
+def test_a_latin_word_opening_a_line_costs_no_space_before_it(profile):
+    # …占 / GDP比重…: the autospace before GDP is not on this line, so 设 still fits
+    text = "中" * 25 + "占GDP比重达到42.8%。从全省看，省委、省政府出台了加快建设数字经济强省的若干措施。"
+    lines = layout_lines(paragraph(text), profile)[0]
+    assert lines[1].startswith("GDP") and lines[1].endswith("加快建设")
+
+
+def test_no_break_between_a_pause_mark_and_a_number(profile):
+    # LibreOffice never breaks …税收、/ 80%…: 值、 goes down with 90%
+    text = "5.6万户，贡献了70%以上的税收、80%以上的地区生产总值、90%以上的城镇劳动就业。"
+    lines = layout_lines(paragraph("中" * 26 + text), profile)[0]
+    assert lines[1].endswith("生产总") and lines[2].startswith("值、90%")
+
+
 def test_a_line_keeps_no_latin_space_at_its_ends(profile):
     # a Latin word that ends a full line ends at the block's right edge, justified
     doc = paragraph("中" * 24 + "ABCD" + "中" * 20)

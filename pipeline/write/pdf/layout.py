@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from ...chars import NO_LINE_END, NO_LINE_START
+from ...chars import NO_LINE_END, NO_LINE_START, QUOTES
 from ...typeset.plan import BlockPlan, Plan, Segment
 from ...typeset.profile import LATIN, MM, Profile, Role
 
@@ -101,6 +101,8 @@ class _Token:
     lead: float = 0.0  # space before its glyphs: a Latin run's distance from a Chinese character
     trail: float = 0.0  # and after them
     fit: float = 0.0  # its width as the Word file measures it, which decides where lines break
+    end: float = 0.0  # what ending a line adds to `fit`: LibreOffice fits a line's last character at its
+                      # full advance, without the character spacing, and no autospace after it
 
 
 @dataclass(frozen=True)
@@ -162,7 +164,7 @@ class LineSetter:
             if len(known) >= _TOKENS_KEPT:
                 known.clear()
             tok = known[t] = _Token(t, tuple(glyphs), role, width, cell, t.isspace() and not cell, tuple(lacking),
-                                    fit=fit)
+                                    fit=fit, end=-spacing)
         if tok.missing:
             missing.update(dict.fromkeys(tok.missing))
         return tok
@@ -197,15 +199,18 @@ class LineSetter:
                 space = em * tok.role.size_pt
                 pads = space * (bool(left) + bool(right))
                 out[i] = replace(tok, width=tok.width + pads, fit=tok.fit + pads, lead=space if left else 0.0,
-                                 trail=space if right else 0.0)
+                                 trail=space if right else 0.0, end=tok.end - (space if right else 0.0))
         # The Word file's character spacing stands between the characters of one portion of
         # text: the character before a change of script or run (a Latin word, a × in its own
         # run) has none, nor has a × alone in its run (LibreOffice, measured).
         loss = -self.profile.grid.docx_char_spacing_pt
+        portions = [_portion(t) for t in out]
+        for i in range(1, len(out)):  # a quotation mark after a Latin word: a run of its own there
+            if out[i].text in QUOTES and portions[i - 1] == "latin":
+                portions[i] = "own"
         for i in range(len(out) - 1):
-            a, b = out[i], out[i + 1]
-            if _portion(a) != _portion(b):
-                out[i] = replace(a, fit=a.fit + loss)
+            if portions[i] != portions[i + 1]:
+                out[i] = replace(out[i], fit=out[i].fit + loss, end=out[i].end - loss)
         return out
 
     def block_lines(self, bp: BlockPlan, missing: dict) -> list[tuple[list[tuple], float]]:
@@ -220,14 +225,12 @@ class LineSetter:
         indent = role.indent_chars * geo.cell(size) if role.align != "center" else 0
         out = []
         # Where lines break is measured as in the Word file: its indent is the role's size a
-        # character, its characters their advance plus the character spacing (the last one's
-        # spacing falls outside the line).
-        slack = -self.profile.grid.docx_char_spacing_pt
+        # character, its characters their advance plus the character spacing, but the last one
+        # its advance alone, and no space from a Chinese character at either end (`_break`).
         word_indent = role.indent_chars * size if role.align != "center" else 0
         for p, segments in enumerate(pieces):
             first = geo.width - (indent if p == 0 else 0)
-            lines = _break(self.tokens(segments, missing), geo.width - (word_indent if p == 0 else 0) + slack,
-                           geo.width + slack)
+            lines = _break(self.tokens(segments, missing), geo.width - (word_indent if p == 0 else 0), geo.width)
             lines = [_trimmed(line) for line in lines]
             for k, line in enumerate(lines):
                 avail = first if k == 0 else geo.width
@@ -324,8 +327,10 @@ def _break(tokens: list[_Token], first: float, rest: float) -> list[list[_Token]
     lines, i, n = [], 0, len(tokens)
     while i < n:
         avail = rest if lines else first
-        j, used = i, 0.0
-        while j < n and used + tokens[j].fit <= avail + 1e-6:
+        # As LibreOffice measures a line of our Word file: a token fits if it fits as the line's
+        # last (`end`); a Latin run opening the line has no space before it (`lead`).
+        j, used = i, -tokens[i].lead
+        while j < n and used + tokens[j].fit + tokens[j].end <= avail + 1e-6:
             used += tokens[j].fit
             j += 1
         j = max(j, i + 1)  # a token wider than the line still goes somewhere
@@ -346,8 +351,10 @@ def _break(tokens: list[_Token], first: float, rest: float) -> list[list[_Token]
 
 
 def _bad_break(tokens: list[_Token], k: int) -> bool:
-    """Would a break before tokens[k] start a line with a closing mark or end one with an opening mark?"""
-    return tokens[k].text[0] in NO_START or tokens[k - 1].text[-1] in NO_END
+    """Would a break before tokens[k] start a line with a closing mark or end one with an opening mark,
+    or fall between 、 and a number or Latin word, where LibreOffice never breaks (…税收、80%…)?"""
+    return (tokens[k].text[0] in NO_START or tokens[k - 1].text[-1] in NO_END
+            or tokens[k - 1].text == "、" and not tokens[k].cell and tokens[k].text[0].isalnum())
 
 
 def _place(line: list[_Token], x: float, gap: float) -> list[tuple]:
