@@ -74,9 +74,9 @@ def breadcrumb_items(text: str) -> list[str]:
 # --- collections of speeches ---------------------------------------------------------------
 
 _NUM = "[0-9一二三四五六七八九十]+"
-# An item's number glued to its title: …讲话 篇1, …致辞【篇1】, 【第一篇】, …发言范文第1篇; or before it: 第1篇：…
+# An item's number glued to its title: …讲话 篇1, …致辞【篇1】, 【第一篇】, …发言范文第1篇; or before it: 第1篇：…, 篇1：…
 ITEM_NUMBER_AFTER = re.compile(rf"\s*(?:[【\[（(]\s*(?:第{_NUM}篇|篇\s*{_NUM}|范文{_NUM})\s*[】\]）)]|(?:范文)?第{_NUM}篇|篇\s*{_NUM})\s*$")
-ITEM_NUMBER_BEFORE = re.compile(rf"^第{_NUM}篇\s*[：:]?\s*")
+ITEM_NUMBER_BEFORE = re.compile(rf"^(?:第{_NUM}篇|篇\s*{_NUM})\s*[：:]?\s*")
 # A collection's own title counts its items: …【4篇】, …汇编4篇, …（通用3篇）, …【通用三篇】, …范文（精选5篇）
 COLLECTION_TITLE = re.compile(rf"(?:[【\[（(]\s*)?(?:通用|汇编|汇集|精选|优选|合集|热门|实用|最新|推荐|范文|精编)*\s*{_NUM}篇"
                               rf"(?:范文|合集)?\s*[】\]）)]?$")

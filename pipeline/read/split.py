@@ -218,7 +218,7 @@ def _salutation_starts(text: str, colon: int) -> list[int]:
     for m in _ADDRESS_START.finditer(text, max(0, colon - 60), colon):
         s = m.start()
         before = text[:s]
-        if (not before or before[-1] in _SENTENCE_END or before[-1] in " \u3000"
+        if (not before or before[-1] in _SENTENCE_END or before[-1] in " \u3000】"
                 or re.search(rf"{TITLE_END}$|[xX×＊*]{{2,}}$|日[）)]?$", before)
                 or _speaker_end(before)):
             starts.append(s)
@@ -242,9 +242,16 @@ def _split_front(front: str) -> list[str]:
     if not front:
         return []
     pieces = [front]
-    for cut in (_cut_file_facts, _cut_trailing_date, _cut_after_title_end, _cut_subtitle, _cut_letter_spaced):
+    for cut in (_cut_brackets, _cut_file_facts, _cut_trailing_date, _cut_after_title_end, _cut_subtitle,
+                _cut_letter_spaced):
         pieces = [q.strip() for p in pieces for q in cut(p) if q.strip()]
     return pieces
+
+
+def _cut_brackets(text: str) -> list[str]:
+    """A title a site set in 【】 (【小学校长开学典礼致辞】尊敬的…): the brackets apart, as its chrome."""
+    m = re.fullmatch(r"(【)([^【】]{4,60})(】)", text)
+    return list(m.groups()) if m else [text]
 
 
 def _cut_file_facts(text: str) -> list[str]:

@@ -167,6 +167,21 @@ def test_a_wrapped_line_with_an_office_in_it_is_no_byline():
     assert is_byline("县委书记 刘××")
 
 
+def test_a_title_in_brackets_glued_to_the_salutation():
+    # beng168.com (the third held-out set, after its one score)
+    blocks, doc = read("【小学校长开学典礼致辞】尊敬的各位老师、亲爱的同学们:\n大家好!\n金秋送爽,丹桂飘香。今天,我们齐聚一堂,举行开学典礼。")
+    assert blocks[:2] == [("title", "小学校长开学典礼致辞"), ("salutation", "尊敬的各位老师、亲爱的同学们：")]
+    assert sorted(r.text for r in doc.removed) == ["【", "】"]
+
+
+def test_a_collections_number_before_the_title_goes():
+    # xiexiebang.com (the third held-out set, after its one score)
+    blocks, doc = read("篇1:医师节领导讲话稿\n尊敬的各位领导、各位同仁:\n大家晚上好!\n"
+                       "我有一个问题想问大家:这个世界上谁最快乐?答案也许很多,各有各的不同。")
+    assert blocks[0] == ("title", "医师节领导讲话稿")
+    assert [(r.text, r.reason) for r in doc.removed] == [("篇1：", "site chrome (a collection's numbering)")]
+
+
 # --- finding the speech, then its title ----------------------------------------------------------
 
 def test_the_title_nearest_the_salutation_wins_over_a_headline():
