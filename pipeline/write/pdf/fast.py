@@ -22,7 +22,8 @@ Each piece and what it is worth (the sample, or 60 labelled speeches in one proc
   streams 6.8 KB instead of 8.7, a PDF 15 % less time.
 - writer tuning, while one PDF is drawn and restored after (reportlab's settings are the
   process's: a lock makes it one PDF at a time): libdeflate instead of zlib for Flate (half
-  the time at the same size, level 8: 0.5 % smaller), no ASCII85 on top of Flate (page
+  the time at the same size; level 6: with the Fandol faces' bigger subsets, level 8 took
+  a quarter more of a PDF's time for 0.5 % less size), no ASCII85 on top of Flate (page
   streams a quarter bigger without it). About a sixth of a PDF's time.
 - PIL.Image imported lazily: reportlab imports it at start-up for images we never draw
   (11 ms of a cold start).
@@ -293,7 +294,7 @@ try:
     import deflate as _deflate
 except ImportError:  # pragma: no cover — a platform without a wheel: zlib, as reportlab has it
     _deflate = None
-FLATE_LEVEL = 8
+FLATE_LEVEL = 6
 
 
 class _Flate(pdfdoc.PDFStreamFilterZCompress):
