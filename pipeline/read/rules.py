@@ -40,6 +40,8 @@ class Rules:
     closing: re.Pattern = re.compile(r"^谢谢大家[！!。]?$")
     # Labels of a page's metadata lines (时间：…, 浏览：…): chrome.is_metadata_line's vocabulary.
     metadata_labels: tuple[str, ...] = ("时间", "日期", "来源", "作者", "点击", "浏览")
+    # Labels a page sets before the text on its first line (摘要：…): segments.py cuts them out.
+    text_labels: tuple[str, ...] = ("摘要",)
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ class Verdict:
 
 
 SETTINGS = ("marketing_threshold", "footer_sentence_threshold", "watermark_max_chars", "watermark_min_repeats",
-            "closing", "metadata_labels")
+            "closing", "metadata_labels", "text_labels")
 
 
 def _read_rules(path: Path) -> dict:
@@ -90,11 +92,12 @@ def load_rules(extra: tuple[str, ...] = ()) -> Rules:
                 raise RulesError(f"{where}: {e}") from None
     try:
         settings["closing"] = re.compile(settings.get("closing", Rules.closing.pattern))
-        if "metadata_labels" in settings:
-            labels = settings["metadata_labels"]
-            if not isinstance(labels, list) or not all(isinstance(x, str) and x for x in labels):
-                raise TypeError("metadata_labels must be a list of words")
-            settings["metadata_labels"] = tuple(labels)
+        for key in ("metadata_labels", "text_labels"):
+            if key in settings:
+                labels = settings[key]
+                if not isinstance(labels, list) or not all(isinstance(x, str) and x for x in labels):
+                    raise TypeError(f"{key} must be a list of words")
+                settings[key] = tuple(labels)
         return Rules(tuple(signals), **settings)
     except (re.error, TypeError) as e:
         raise RulesError(f"rules settings: {e}") from None

@@ -81,6 +81,7 @@ def cut_noise(lines: list[Line]) -> tuple[list[Line], list[Removal]]:
     systematic = noise.systematic_spans(texts)
     html = sum(len(chrome.html_tag_spans(t)) for t in texts) >= chrome.MIN_HTML_TAGS
 
+
     def spans(i: int, text: str):
         found = noise.noise_spans(text) + systematic[i]
         found += [(a, b, "site chrome (style sheet)") for a, b in chrome.style_sheet_spans(text)]
@@ -94,6 +95,9 @@ def _segment_spans(rules: Rules, first_prose: int):
     """What is cut out of a line as a segment: a site's numbering after a title, promotion in
     brackets or after the last sentence of a line of prose, a banner glued before the title
     (above the text's first paragraph)."""
+    # 摘要： or 摘    要： (letter-spaced as a form's field names are)
+    text_label = re.compile("^(?:" + "|".join(r"\s*".join(map(re.escape, w)) for w in rules.text_labels) + r")\s*[：:]\s*")
+
     def spans(i: int, text: str):
         found = []
         numbering = chrome.item_numbering(text)
@@ -103,6 +107,9 @@ def _segment_spans(rules: Rules, first_prose: int):
         label = chrome.TITLE_LABEL.match(text)
         if label and NAMES_OCCASION.search(text) and len(text) - label.end() >= 8 and not DATE.search(label.group(0)):
             found.append((0, label.end(), "site chrome (a label before the title)"))
+        label = text_label.match(text)
+        if label and is_prose(text[label.end():]):
+            found.append((0, label.end(), "site chrome (a label before the text)"))
         if is_prose(text):
             found += _promotion_in_prose(text, rules)
         elif i < min(FRONT_LINES, first_prose):

@@ -316,8 +316,13 @@ _GLUED_TITLE = re.compile(
 _TITLE_AT_START = re.compile(r"^([^。！？，\s]{0,12}?在[^。！？，\s]{2,40}?[上中时]的(?:讲话|发言|致辞|报告|主持词))(?=[^，。、的精中时])")
 
 
+_CITATION = re.compile(r"\[(?:J|M|C|D|N|R|S|P|Z|EB/OL)\]\s*[.．]")  # GB/T 7714's document types
+
+
 def _around_complete_title(text: str) -> tuple[list[str], bool] | None:
     """The pieces, and whether the title came with its speaker or date (the surest sign)."""
+    if _CITATION.search(text):
+        return None  # 周慕冰.在…上的讲话[J].重庆市人民政府公报,2006(10).: a reference names the speech
     for m in _GLUED_TITLE.finditer(text):
         if not (m.group(2) or m.group(3)) and m.end() < len(text) and not text[m.end()].isspace():
             continue  # 在…会议上的讲话精神: a sentence that names a speech

@@ -182,6 +182,22 @@ def test_a_collections_number_before_the_title_goes():
     assert [(r.text, r.reason) for r in doc.removed] == [("篇1：", "site chrome (a collection's numbering)")]
 
 
+def test_a_journals_page_gives_its_speech_only():
+    # alljournals.cn (the third held-out set, after its one score): a citation, the author's
+    # field, the abstract's label glued to the text, the database's note
+    raw = ("在二季度全市安全生产专题会议上的讲话\n"
+           "引用本文:周慕冰.在二季度全市安全生产专题会议上的讲话[J].重庆市人民政府公报,2006(10).\n作者姓名:周慕冰\n"
+           "摘    要:今天,市政府召开二季度全市安全生产专题会议。目的有两个:一是统一思想,准确把握一季度安全生产形势;"
+           "二是研究部署二季度安全生产重点工作。\n\n本文献已被 CNKI 等数据库收录!")
+    blocks, doc = read(raw)
+    assert blocks == [("title", "在二季度全市安全生产专题会议上的讲话"),
+                      ("paragraph", "今天，市政府召开二季度全市安全生产专题会议。目的有两个：一是统一思想，准确把握一季度"
+                                    "安全生产形势；二是研究部署二季度安全生产重点工作。")]
+    reasons = {r.text: r.reason for r in doc.removed}
+    assert reasons["摘    要："] == "site chrome (a label before the text)"
+    assert "本文献已被 CNKI 等数据库收录！" in reasons and "作者姓名：周慕冰" in reasons
+
+
 # --- finding the speech, then its title ----------------------------------------------------------
 
 def test_the_title_nearest_the_salutation_wins_over_a_headline():
