@@ -1,6 +1,7 @@
-"""The held-out sets of real pages (tests/corpus_heldout and tests/corpus_heldout3, see their
-READMEs): not looked at while the reading stages were developed, each scored once. This guards
-against doing worse on a set than its one score; it is not a target to tune to."""
+"""The held-out sets of real pages (tests/corpus_heldout, tests/corpus_heldout3 and
+tests/corpus_heldout4, see their READMEs): not looked at while the reading stages were
+developed, each scored once. This guards against doing worse on a set than its one score;
+it is not a target to tune to."""
 from __future__ import annotations
 
 import json
@@ -13,6 +14,7 @@ from pipeline.read import read_speech
 SCORED_ONCE = {
     "corpus_heldout": {"blocks": 0.917, "types": 0.955, "lost": 61, "leaked": 3},
     "corpus_heldout3": {"blocks": 0.932, "types": 1.0, "lost": 0, "leaked": 3},
+    "corpus_heldout4": {"blocks": 0.849, "types": 0.973, "lost": 0, "leaked": 0},
 }
 
 
