@@ -132,7 +132,8 @@ def _above_salutation(lines, salutation, front_ok, title_ok, may_be_speech, chro
         if is_subtitle(text):
             roles[j] = "subtitle"
         elif j > 0 and front_ok(j - 1) and is_subtitle(lines[j - 1].text) and re.search("[\u4e00-\u9fff]", lines[j - 1].text) \
-                and not lines[j].blank_before and _title_shaped(text) and len(lines[j - 1].text + text) <= MAX_SUBTITLE_CHARS:
+                and not lines[j].blank_before and _title_shaped(text) and len(lines[j - 1].text + text) <= MAX_SUBTITLE_CHARS \
+                and not _byline_like(text):  # ----在第13届校运会上的讲话 / 符斯常: the speaker, under it
             roles[j] = "subtitle"  # a subtitle the copy broke over two lines: ——…人民代表大会 / 第六次会议上
         elif _byline_like(text):
             roles[j] = "byline"

@@ -98,6 +98,10 @@ def is_byline(text: str) -> bool:
     # "（2024年3月12日在全县乡村振兴工作推进会上）": the date and occasion in brackets
     if re.match(r"^[（(]", text) and DATE.match(bare) and len(text) <= 50:
         return True
+    # "2019年2月26日在镇第十四届人民代表大会第三次会议": the date and occasion, brackets lost
+    date = DATE.match(text)
+    if date and text[date.end():].lstrip().startswith("在") and len(text) <= 50:
+        return True
     # "县委书记 刘××", "市委常委、组织部部长 王××": the name after the last space, or ××
     name = re.search(r"[ \u3000]+(\S{1,4})$", text)
     return bool(OFFICE.search(text)) and (bool(name) or text.endswith("×")) and not TITLE_WORDS.search(text)

@@ -81,7 +81,7 @@ def split_glued(lines: list[Line]) -> list[Line]:
         for p in pieces:
             if (m := _LEVEL1_NUMBER.match(p)) and m.group(1) in NUM_ZH:
                 numbering = NUM_ZH.index(m.group(1)) + 1  # the last 一、二、… that opened a line
-        pieces = [p for p in pieces if p]
+        pieces = [p.strip() for p in pieces if p.strip()] if len(pieces) > 1 else pieces  # no spaces at a break
         for k, p in enumerate(pieces):
             out.append(line if len(pieces) == 1 else
                        replace(line, text=p, blank_before=line.blank_before if k == 0 else True,

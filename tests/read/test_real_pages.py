@@ -144,6 +144,11 @@ def test_a_heading_glued_to_its_paragraph_is_cut_where_the_paragraph_starts():
         "一、永葆忠诚之心讲政治", "我将深刻领悟“两个确立”的决定性意义、坚决做到“两个维护”，坚持不懈推动工作。"]
 
 
+def test_pieces_keep_no_spaces_from_the_break():
+    # found by the property test: the spaces after a cut belong to no piece
+    assert _split("一、。\u3000\u3000在全县工作会议上的讲话") == ["一、。", "在全县工作会议上的讲话"]
+
+
 def test_a_heading_with_such_a_word_inside_stays_whole():
     for heading in ("一、全面加强党的建设，推动全面从严治党向纵深发展",  # a verb before its object
                     "（二）持续深化全面从严治党的政治监督和日常监督工作，压实责任",  # 党的 inside 从严治党
@@ -196,6 +201,22 @@ def test_a_journals_page_gives_its_speech_only():
     reasons = {r.text: r.reason for r in doc.removed}
     assert reasons["摘    要："] == "site chrome (a label before the text)"
     assert "本文献已被 CNKI 等数据库收录！" in reasons and "作者姓名：周慕冰" in reasons
+
+
+def test_a_name_under_a_subtitle_is_its_speaker():
+    # aedu.cn (the fourth held-out set, after its one score)
+    blocks, _ = read("向八十周年校庆献礼\n----在第13届校运会上的讲话\n符斯常\n各位裁判员、运动员、老师们、同学们:\n大家上午好!\n"
+                     "在这金秋收获的季节,我们迎来了我校第13届田径运动会。")
+    assert blocks[:4] == [("title", "向八十周年校庆献礼"), ("subtitle", "----在第13届校运会上的讲话"),
+                          ("byline", "符斯常"), ("salutation", "各位裁判员、运动员、老师们、同学们：")]
+
+
+def test_a_date_and_occasion_without_brackets_is_a_byline():
+    # ahhy.gov.cn (the fourth held-out set, after its one score): no part of a letter-spaced title
+    blocks, _ = read("魏庄镇2018年政府工作报告和2019年工作计划\n政 府 工 作 报 告\n2019年2月26日在镇第十四届人民代表大会第三次会议\n"
+                     "魏庄镇人民政府镇长 杨杰\n各位代表:\n现在,我代表魏庄镇人民政府向大会作政府工作报告,请予以审议。")
+    assert blocks[:3] == [("title", "政 府 工 作 报 告"), ("byline", "2019年2月26日在镇第十四届人民代表大会第三次会议"),
+                          ("byline", "魏庄镇人民政府镇长 杨杰")]
 
 
 # --- finding the speech, then its title ----------------------------------------------------------
