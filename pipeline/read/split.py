@@ -11,9 +11,10 @@ break before it), so that the later stages see them as if the site had kept its 
 - before and after the first salutation, when it is glued to a title or to the body;
 - inside the front matter glued before that salutation: a date in brackets, a speaker,
   a subtitle, a title ending in its occasion (…上的讲话), a page's file number or date;
-- after a level-1 heading that ends in 。 (一、忧患意识要长存。), which no lead does;
-- after a heading glued to its paragraph with nothing between them, where the paragraph's
-  first word shows (`（一）…的必要性我县非煤矿山点多面广，…`, `一、…扩大共识共识，是…`).
+- after a heading (split_headings.py): one that ends in 。 (一、忧患意识要长存。), which no
+  lead does; before a level-2 heading glued to a level-1 one; and where a heading is glued
+  to its paragraph with nothing between them but the paragraph's first word
+  (`（一）…的必要性我县非煤矿山点多面广，…`, `一、…扩大共识共识，是…`).
 
 Nothing is removed here and no character changes: the pieces joined give the line back,
 but for the spaces at a break.
@@ -23,10 +24,9 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ..words import word_starts
+from . import split_headings
 from .clean import Line
 from .patterns import (
-    HEADING_LEVELS,
     NUM_ZH,
     OFFICE,
     heading_level,
@@ -76,8 +76,8 @@ def split_glued(lines: list[Line]) -> list[Line]:
                 pieces, sure = cut
                 title_wanted = not sure  # a later line may still hold the title with its speaker
         pieces = [q for p in pieces for q in _at_next_item(p, numbering)]
-        pieces = [q for p in pieces for q in _sub_heading_glued(p)]
-        pieces = [q for p in pieces for q in _after_heading(p)]
+        pieces = [q for p in pieces for q in split_headings.sub_heading_glued(p)]
+        pieces = [q for p in pieces for q in split_headings.after_heading(p)]
         for p in pieces:
             if (m := _LEVEL1_NUMBER.match(p)) and m.group(1) in NUM_ZH:
                 numbering = NUM_ZH.index(m.group(1)) + 1  # the last 一、二、… that opened a line
@@ -334,86 +334,3 @@ def _around_complete_title(text: str) -> tuple[list[str], bool] | None:
     if m and len(text) - m.end() >= 20 and re.search("[，。]", text[m.end():m.end() + 60]):
         return [m.group(1), text[m.end():].strip()], False  # 市长在…会上的讲话这次招商引资督查观摩活动，…
     return None
-
-
-# --- a heading and its first sentence -----------------------------------------------------------
-
-_LEVEL1 = HEADING_LEVELS[0][1]
-
-
-_SUBHEADING_GLUED = re.compile(rf"(?<=[\u4e00-\u9fff”》）])(?=[（(][{NUM_ZH}]{{1,3}}[）)])")
-
-
-def _sub_heading_glued(text: str) -> list[str]:
-    """A level-1 heading with the next heading glued on (一、…扎实开展专项整治工作（一）开展…):
-    the copy lost the break between two headings."""
-    if not _LEVEL1.match(text):
-        return [text]
-    m = _SUBHEADING_GLUED.search(text, 4)
-    if m and m.start() <= 50 and not re.search("[。！？；：]", text[:m.start()]):
-        return [text[:m.start()], *_sub_heading_glued(text[m.start():])]
-    return [text]
-
-
-# A paragraph of a speech opens with its subject far more often than a heading has one inside:
-# the speaker or the place (我们, 我县, 我将), the Party (党的十九大以来), a time (今年以来).
-_PARAGRAPH_OPENER = re.compile(r"我(?:们|县|市|区|省|州|镇|乡|村|校|院|局|委|厅|所|司|部|行|社|公司|单位|将|想|认为)"
-                               r"|党的|今年|去年|近年来|多年来|近几年")
-_HEADING_ONE_OR_TWO = re.compile(rf"^(?:[{NUM_ZH}]{{1,3}}、|[（(][{NUM_ZH}]{{1,3}}[）)])")
-MIN_GLUED_HEADING = 8  # characters after the number: shorter is a verb before its object (一、全面加强党的建设)
-MAX_GLUED_HEADING = 45
-LONG_CLAUSE = 20  # characters: a first clause this long is heading and sentence together
-
-
-def _heading_then_text(text: str) -> list[str] | None:
-    """A level-1 or level-2 heading and its paragraph with no break between them: cut where the
-    paragraph's first word starts. The evidence is a word doubled across the seam (…扩大共识共识，
-    是…) or, in a first clause too long for a heading, a subject that opens sentences, at a word
-    boundary; the heading part holds no comma or sentence end, its quotes are closed."""
-    m = _HEADING_ONE_OR_TWO.match(text)
-    if not m:
-        return None
-    clause = re.search(r"[，。！？；：,;:!?]|$", text[m.end():]).start()
-    first = m.end() + clause  # end of the first clause
-    for i in range(m.end() + MIN_GLUED_HEADING // 2, min(first, m.end() + MAX_GLUED_HEADING)):
-        head, rest = text[:i], text[i:]
-        if head.count("“") != head.count("”") or head.count("《") != head.count("》") or not _HAN_AT(head[-1]):
-            continue
-        doubled = next((k for k in (2, 3, 4) if head[-k:] == rest[:k] and all(map(_HAN_AT, rest[:k]))
-                        and rest[k:k + 1] in ("，", "是")), None)
-        opener = (i - m.end() >= MIN_GLUED_HEADING and clause >= LONG_CLAUSE and _PARAGRAPH_OPENER.match(rest)
-                  and head[-1] not in _NOT_A_HEADING_END)
-        if not (doubled or opener) or len(rest) < 8 or not re.search("[，。]", rest[:40]):
-            continue
-        if not doubled and i - m.end() not in word_starts(text[m.end():first]):
-            continue  # 一、持续深化全面从严治党的…: 党的 inside 从严治党 opens nothing
-        return [head, rest]
-    return None
-
-
-_NOT_A_HEADING_END = "的之和与及或在对把将了为向从以于被让使"
-
-
-def _HAN_AT(ch: str) -> bool:
-    return "\u3400" <= ch <= "\u9fff"
-
-
-def _after_heading(text: str) -> list[str]:
-    """A level-1 heading ending in 。 with its paragraph glued on (leads never open with 一、);
-    a heading of any level with its paragraph one space apart."""
-    glued = _heading_then_text(text)
-    if glued:
-        return glued
-    if _LEVEL1.match(text):
-        stop = text.find("。")
-        # Shaped like a heading: no clause that ends a sentence or opens a quotation or a list
-        # (一、俗话说得好："…"。 is an agenda item's first sentence, not a heading).
-        if 0 < stop <= 60 and stop + 1 < len(text) and not re.search(r"[！？；：:”]", text[:stop]):
-            return [text[:stop + 1], *(_heading_then_text(text[stop + 1:]) or [text[stop + 1:]])]
-    if heading_level(text) is not None:
-        m = _SPACES.search(text)
-        if m and 4 <= m.start() <= 50 and not is_sentence(text[:m.start()]) and "。" not in text[:m.start()]:
-            rest = text[m.end():]
-            if len(rest) >= 20 and re.search("[，。]", rest):
-                return [text[:m.start()], rest]
-    return [text]
