@@ -38,7 +38,7 @@ def exit_as_interrupted() -> NoReturn:
 
 
 try:  # the imports take a twentieth of a second: a Ctrl-C then is one line too, not a traceback
-    from .run.convert import ConvertError, add_font_warnings, convert_file, one_line, read_file
+    from .run.convert import ConvertError, add_font_warnings, convert_file, one_line, read_file, same_outputs
     from .typeset.profile import DEFAULT_PROFILE, ProfileError, builtin_profiles, load_profile
     from .write.typesetter import Typesetter
 except KeyboardInterrupt:
@@ -212,8 +212,6 @@ def _build(args) -> int:
 
 
 def _convert(args, rules, typesetter, pdf_process) -> int:
-    from .run.batch import same_outputs
-
     formats = _formats(args)
     failed = 0
     clashes = same_outputs(list(dict.fromkeys(args.files)))

@@ -129,6 +129,8 @@ def is_collection_title(text: str) -> bool:
 
 def is_foreign_paragraph(text: str) -> bool:
     """A paragraph in Latin script: in a Chinese speech, a page's translation of it."""
+    if len(text.encode("ascii", "ignore")) < 40:  # fewer ASCII characters than letters it needs
+        return False
     letters = sum(1 for ch in text if ch.isascii() and ch.isalpha())
     han = sum(1 for ch in text if "\u3400" <= ch <= "\u9fff")
     visible = sum(1 for ch in text if not ch.isspace())

@@ -43,10 +43,18 @@ def _han(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or ch >= "\U00020000"
 
 
+@lru_cache(maxsize=None)
+def _script_sign(ch: str) -> int:
+    """1 for a character frequent only in traditional text, -1 only in simplified, else 0."""
+    if not _han(ch):
+        return 0
+    gb, big5 = frequent_levels(ch)
+    return int(big5) - int(gb)
+
+
 def is_traditional(text: str) -> bool:
     """More of the text's characters are frequent only in traditional text than only in simplified."""
-    levels = [frequent_levels(ch) for ch in text if _han(ch)]
-    return sum(1 for gb, big5 in levels if big5 and not gb) > sum(1 for gb, big5 in levels if gb and not big5)
+    return sum(map(_script_sign, text)) > 0  # a cached call a character: it runs on every line
 
 
 @lru_cache(maxsize=1)

@@ -17,7 +17,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .convert import convert_file, one_line
+from .convert import convert_file, one_line, same_outputs
 from ..typeset.profile import load_profile
 from ..read import load_rules
 from ..write.typesetter import Typesetter
@@ -53,17 +53,6 @@ SPEECH_SUFFIXES = (".txt", ".docx", ".doc", ".pdf", ".html", ".htm", ".mhtml", "
 
 def speech_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix.lower() in SPEECH_SUFFIXES and not p.name.startswith("."))
-
-
-def same_outputs(sources: list[Path]) -> dict[Path, str]:
-    """The sources that would write the same outputs as another (讲话.txt and 讲话.docx both make
-    讲话.pdf): an error for each, rather than one file's outputs silently overwriting the other's."""
-    by_stem: dict[str, list[Path]] = {}
-    for source in sources:
-        by_stem.setdefault(source.stem, []).append(source)
-    return {source: "its outputs would overwrite those of " + ", ".join(o.name for o in group if o != source)
-                    + ": rename one of them"
-            for group in by_stem.values() if len(group) > 1 for source in group}
 
 
 def _newest_mtime(paths) -> float:

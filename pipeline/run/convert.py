@@ -97,6 +97,17 @@ OUTPUTS = ("docx", "pdf", "booklet.pdf", "2up.pdf", "report.txt")
 PDF_OUTPUTS = {"pdf", "booklet.pdf", "2up.pdf"}
 
 
+def same_outputs(sources: list[Path]) -> dict[Path, str]:
+    """The sources that would write the same outputs as another (讲话.txt and 讲话.docx both make
+    讲话.pdf): an error for each, rather than one file's outputs silently overwriting the other's."""
+    by_stem: dict[str, list[Path]] = {}
+    for source in sources:
+        by_stem.setdefault(source.stem, []).append(source)
+    return {source: "its outputs would overwrite those of " + ", ".join(o.name for o in group if o != source)
+                    + ": rename one of them"
+            for group in by_stem.values() if len(group) > 1 for source in group}
+
+
 def convert_file(path: Path, outdir: Path, typesetter: Typesetter, formats=("docx", "pdf", "report.txt"),
                  encoding: str | None = None, rules: Rules | None = None,  # noqa: F821
                  pdf_process=None) -> ConvertResult:

@@ -110,3 +110,10 @@ def test_on_the_fast_path_a_pdf_never_loads_pil(tmp_path):
         render_pdf(make_document(1), load_profile())
         print("PIL._imaging" in sys.modules)""")
     assert loaded.strip() == "False"
+
+
+@pytest.mark.parametrize("count", [1, 10, 11, 256])
+def test_widths_in_one_call_are_the_bytes_reportlab_writes(count):
+    widths = [1000, 500, 0, 333.5, 1000.25][:count] * (count // 5 + 1)
+    widths = widths[:count]
+    assert fast._Numbers(widths).format(None) == pdfdoc.PDFArray(widths).format(None)

@@ -22,14 +22,17 @@ Each piece and what it is worth (the sample, or 60 labelled speeches in one proc
   streams 6.8 KB instead of 8.7, a PDF 15 % less time.
 - writer tuning, while one PDF is drawn and restored after (reportlab's settings are the
   process's: a lock makes it one PDF at a time): libdeflate instead of zlib for Flate (half
-  the time at the same size; level 6: with the Fandol faces' bigger subsets, level 8 took
-  a quarter more of a PDF's time for 0.5 % less size), no ASCII85 on top of Flate (page
-  streams a quarter bigger without it). About a sixth of a PDF's time.
+  the time at the same size), at level 1: the font subsets are TrueType outlines, which no
+  level packs much (50 speeches: level 6 took 237 ms of deflate, level 1 110 ms, for 2.5 %
+  more bytes; level 9 444 ms for 0.6 % fewer); no ASCII85 on top of Flate (page streams a
+  quarter bigger without it). About a quarter of a PDF's time.
+- Widths arrays in one call (FastTTFont): reportlab formats each of a subset's 256 widths
+  through its generic formatter; the same bytes in one fp_str call a line of ten, 8 % of a
+  PDF's time.
 - PIL.Image imported lazily: reportlab imports it at start-up for images we never draw
   (11 ms of a cold start).
 
-Dropped, each worth under 1 % and 6 % of a PDF's time: a cache of reportlab's PDF names and a
-one-call formatting of number arrays (they patched reportlab's classes).
+Dropped, worth under 1 %: a cache of reportlab's PDF names (it patched reportlab's classes).
 
 On any other version, or with SPEECH_PIPELINE_REPORTLAB=public, nothing here runs: fonts.py
 has reportlab parse the fonts and make its own subsets, draw.py writes text with reportlab's
@@ -117,7 +120,7 @@ def parsed_font(name: str, part: Part) -> TTFont:
             return _font_from_state(name, file, data, state, names)
     except (OSError, EOFError, ValueError, TypeError, KeyError):
         pass
-    tt = TTFont(name, named_bytes(data, file), asciiReadable=0)
+    tt = FastTTFont(name, named_bytes(data, file), asciiReadable=0)
     for k in EMPTIED:
         setattr(tt.face, k, {})
     state = {k: v for k, v in vars(tt.face).items() if k not in _NOT_KEPT}
@@ -146,11 +149,38 @@ def _font_from_state(name: str, file: str, data: bytes, state: dict, names: list
     face.makeSubset = fast_subsetter(face)
     upm = face.unitsPerEm
     face._pdfScale = (lambda x: x) if upm == 1000 else functools.partial(operator.mul, 1000 / upm)
-    tt = TTFont.__new__(TTFont)
+    tt = TTFont.__new__(FastTTFont)
     tt.fontName, tt.face, tt.encoding = name, face, TTEncoding()
     tt.state = weakref.WeakKeyDictionary()
     tt._asciiReadable, tt.shapable = 0, True  # as TTFont(…) sets them
     return tt
+
+
+class _Numbers(pdfdoc.PDFObject):
+    """A PDF array of numbers, written as reportlab's PDFArray writes it (the same bytes: ten
+    numbers a line), in one call rather than a call per number."""
+
+    def __init__(self, numbers: list):
+        lines = (fp_str(*numbers[i:i + 10]) for i in range(0, len(numbers), 10))
+        self.data = b"[ " + " \n  ".join(lines).encode() + b" ]"
+
+    def format(self, document):
+        return self.data
+
+
+class FastTTFont(TTFont):
+    """reportlab's TTFont, whose subsets' Widths arrays are written in one call each: formatted a
+    number at a time, the 256 widths of every subset were a fifth of a PDF's time."""
+
+    def addObjects(self, doc):
+        subsets = len(self.state[doc].subsets) if doc in self.state else 0
+        names = [self.getSubsetInternalName(n, doc)[1:] for n in range(subsets)]
+        super().addObjects(doc)
+        fonts = doc.idToObject["BasicFonts"].dict
+        for name in names:
+            widths = fonts[name].Widths
+            if isinstance(widths, pdfdoc.PDFArray):
+                fonts[name].Widths = _Numbers(widths.sequence)
 
 
 def ink_middle(face: TTFontFace, ch: str) -> float:
@@ -294,7 +324,7 @@ try:
     import deflate as _deflate
 except ImportError:  # pragma: no cover — a platform without a wheel: zlib, as reportlab has it
     _deflate = None
-FLATE_LEVEL = 6
+FLATE_LEVEL = 1
 
 
 class _Flate(pdfdoc.PDFStreamFilterZCompress):
