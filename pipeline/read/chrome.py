@@ -125,6 +125,31 @@ def is_collection_title(text: str) -> bool:
         and not re.search(rf"第{_NUM}篇|篇\s*{_NUM}\s*$", text)
 
 
+# --- marks alone ------------------------------------------------------------------------------
+
+# Bullets and separators a page puts between its fields (作者 • 时间 on lines of their own). Not
+# the marks a speech may set alone (…… for an omission, *** between parts).
+_LONE_MARKS = frozenset("•·・|｜/／\\>＞»›◆◇■□●○◎")
+
+
+def is_lone_mark(text: str) -> bool:
+    """A line of one to three bullets or separators and nothing else."""
+    marks = text.replace(" ", "").replace("\u3000", "")
+    return 0 < len(marks) <= 3 and all(ch in _LONE_MARKS for ch in marks)
+
+
+# --- photo captions ---------------------------------------------------------------------------
+
+# A news page's photo caption ends in its credit: 新华社记者 庞兴雷/摄, 记者郭勇摄, （王明 摄）. A
+# speech never signs off so.
+_PHOTO_CREDIT = re.compile(r"(?:记者\s*[\u4e00-\u9fff·]{2,5}\s*[/／]?\s*|[\u4e00-\u9fff·]{2,5}\s*[/／]\s*)摄影?$"
+                           r"|[（(][^（）()]{2,24}\s摄影?[）)]$")
+
+
+def is_photo_caption(text: str) -> bool:
+    return len(text) <= 300 and _PHOTO_CREDIT.search(text.rstrip()) is not None
+
+
 # --- another script ------------------------------------------------------------------------
 
 def is_foreign_paragraph(text: str) -> bool:

@@ -87,7 +87,8 @@ def locate(lines: list[Line], may_be_speech: list[bool], clean: list[bool], chro
             return _with_duplicates(lines, front)
     for i in range(n):  # a subtitle stands under the title
         if front_ok(i) and is_subtitle(lines[i].text):
-            above = [j for j in range(max(0, i - 3), i) if title_ok(j)]
+            near = [j for j in range(i - 1, -1, -1) if j not in chrome][:3]  # metadata may stand between
+            above = sorted(j for j in near if title_ok(j) and not _byline_like(lines[j].text))
             if above:
                 front = _from_title(lines, above[-1], title_ok, front_ok, chrome)
                 return _with_duplicates(lines, front)
@@ -181,18 +182,26 @@ def _from_title(lines: list[Line], i: int, title_ok, front_ok, chrome: set[int] 
     while start > 0 and top - start < 2 and front_ok(start - 1) and is_byline(lines[start - 1].text):
         start -= 1
         roles[start] = "byline"
+    # Under it: a subtitle (one; a page may set the speaker's name between them), bylines, and
+    # the salutation, which ends the front matter.
     j = i + 1
-    for role, shaped in (("subtitle", is_subtitle), ("byline", _byline_like), ("salutation", is_salutation)):
-        while j < len(lines) and j - i <= MAX_FRONT_LINES:
-            if j in chrome:  # a page's metadata line between the title and its bylines
-                j += 1
-            elif front_ok(j) and shaped(lines[j].text):
-                roles[j] = role
-                j += 1
-                if role == "salutation":
-                    break
-            else:
-                break
+    while j < len(lines) and j - i <= MAX_FRONT_LINES:
+        text = lines[j].text
+        if j in chrome:  # a page's metadata line between the title and its bylines
+            j += 1
+            continue
+        if not front_ok(j):
+            break
+        if "subtitle" not in roles.values() and "salutation" not in roles.values() and is_subtitle(text):
+            roles[j] = "subtitle"
+        elif _byline_like(text):
+            roles[j] = "byline"
+        elif is_salutation(text):
+            roles[j] = "salutation"
+            break
+        else:
+            break
+        j += 1
     return Front(start, roles)
 
 
@@ -207,8 +216,10 @@ def _titled_by_occasion(lines, n, title_ok, front_ok, may_be_speech, chrome) -> 
         return None
     # Of a title the page shows more than once, its copy nearest the text is the speech's own
     # (the others are the page's title and headline, with its furniture between them).
-    last_copy = {_key(lines[i].text): i for i in candidates}
-    candidates = [i for i in candidates if last_copy[_key(lines[i].text)] == i]
+    # A copy with no text after it is a page's tag or footer (标签：… 庆祝教师节讲话), not that one.
+    last_body = max((j for j in range(len(lines)) if j not in chrome and _body_like(lines[j].text)), default=-1)
+    last_copy = {_key(lines[i].text): i for i in candidates if i < last_body}
+    candidates = [i for i in candidates if last_copy.get(_key(lines[i].text), i) == i]
 
     def following(i: int) -> str:
         return next((lines[j].text for j in range(i + 1, len(lines)) if j not in chrome), "")

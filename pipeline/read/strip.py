@@ -83,6 +83,10 @@ def _chrome_lines(lines: list[Line], rules: Rules) -> dict[int, str]:
             found[i] = chrome.METADATA_REASON
         elif chrome.is_foreign_paragraph(text):
             found[i] = "site chrome (text in another script: a translation)"
+        elif chrome.is_photo_caption(text):
+            found[i] = "site chrome (a photo's caption)"
+        elif chrome.is_lone_mark(text):
+            found[i] = "site chrome (a bullet or separator alone)"
     for i, text in enumerate(texts):
         if i not in found and text in crumbs and len(text) <= 10 and not NAMES_OCCASION.search(text):
             found[i] = "site chrome (a breadcrumb's item)"
@@ -93,13 +97,43 @@ def _chrome_lines(lines: list[Line], rules: Rules) -> dict[int, str]:
             found[i] = "site chrome (a collection's title)"
     for i in chrome.keyword_runs(texts):
         found.setdefault(i, "site chrome (a list of keywords)")
-    # A page's summary repeats the text's first words (…今年我已经…): the text keeps them.
+    # A page's summary repeats the text's first words (…今年我已经…), after a label (摘要), from
+    # one line or run on over several (a subtitle and the first paragraph): the text keeps them.
+    words = "|".join(map(re.escape, rules.text_labels))
+    label = re.compile(rf"^[【\[]?(?:{words})[】\]]?\s*[：:]?\s*")
     for i, text in enumerate(texts[:SEARCH_SUMMARY_WITHIN]):
-        head = text.rstrip("….。 ")
-        if i not in found and len(head) >= 20 and is_prose(head) and any(t.startswith(head) and len(t) > len(head)
-                                                       for t in texts[i + 1:]):
-            found[i] = "site chrome (a summary repeating the text)"
+        if i not in found and label.fullmatch(text):
+            found[i] = "site chrome (a label before the text)"  # [提要] on a line of its own
+    for i in _summary_lines(lines, found, label):
+        found[i] = "site chrome (a summary repeating the text)"
     return found
+
+
+def _summary_lines(lines: list[Line], found: dict[int, str], label: re.Pattern) -> list[int]:
+    """The lines of a page's summary of the text: a raw line (with its pieces, if it was split
+    at a salutation) that, its label aside, starts as a line further down does, and either goes
+    on as the text does or stitches sentences that all stand further down."""
+    squeezed = [re.sub(r"\s+", "", l.text) for l in lines]
+    groups: dict[int, list[int]] = {}
+    for i in range(min(len(lines), SEARCH_SUMMARY_WITHIN)):
+        if i not in found:
+            groups.setdefault(lines[i].no, []).append(i)
+    out = []
+    for group in groups.values():
+        head = re.sub(r"\s+", "", label.sub("", "".join(lines[i].text for i in group))).rstrip("….。. ")
+        if len(head) < 20 or not is_prose(head):
+            continue
+        last = group[-1]
+        whole = "".join(squeezed[i] for i in group)
+        if whole in squeezed[last + 1:] or all(squeezed[i] in squeezed[last + 1:] for i in group):
+            continue  # a copy of the text's lines (a page showing it twice), not a summary of it
+        runs = ["".join(squeezed[j:j + 3]) for j in range(last + 1, len(lines))]
+        sentences = [x for x in re.split(r"(?<=[。！？：])", head) if x]
+        later = "".join(squeezed[last + 1:])
+        if any(r.startswith(head) and len(r) > len(head) for r in runs) or (
+                any(r.startswith(sentences[0]) for r in runs) and all(x in later for x in sentences)):
+            out += group
+    return out
 
 
 # --- the stage ----------------------------------------------------------------------------------

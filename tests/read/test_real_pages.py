@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from pipeline.read import read_speech
-from pipeline.read.chrome import (breadcrumb_items, is_collection_title, is_foreign_paragraph, is_metadata_line, item_numbering,
+from pipeline.read.chrome import (breadcrumb_items, is_collection_title, is_foreign_paragraph, is_metadata_line, is_photo_caption,
+                                   item_numbering,
                                   metadata_labels_pattern, style_sheet_spans, toc_lines)
 from pipeline.read.clean import Line
 from pipeline.read.noise import is_common_han, noise_spans
@@ -218,6 +219,44 @@ def test_a_date_and_occasion_without_brackets_is_a_byline():
     assert blocks[:3] == [("title", "政 府 工 作 报 告"), ("byline", "2019年2月26日在镇第十四届人民代表大会第三次会议"),
                           ("byline", "魏庄镇人民政府镇长 杨杰")]
 
+
+
+def test_a_news_page_s_photo_caption_and_a_summary_stitched_from_the_text_go():
+    # dzwww.com (the first held-out set, after the fifth's score)
+    blocks, doc = read("深圳大运会组委会副主席王荣致辞\n\n2011-08-12 22:53:00     作者:    来源: 新华网  我要评论\n\n"
+                       "[提要] 尊敬的各位来宾,女士们、先生们:  今晚,我们相聚在中国,相聚在美丽的深圳湾。各位青年朋友,深圳这座城市一直在燃烧着青春激情。\n\n"
+                       "8月12日,第26届世界大学生夏季运动会开幕式在深圳举行。这是组织委员会副主席王荣在开幕式上致辞。新华社记者郭勇摄\n\n"
+                       "  尊敬的各位来宾,女士们、先生们:\n\n  今晚,我们相聚在中国,相聚在美丽的深圳湾。此时此刻,请允许我表达深圳市民的共同心声!\n\n"
+                       "  各位青年朋友,深圳这座城市一直在燃烧着青春激情。今晚")
+    assert [t for t, _ in blocks] == ["title", "salutation", "paragraph", "paragraph"]
+    reasons = {r.line: r.reason for r in doc.removed}
+    assert reasons[7] == "site chrome (a photo's caption)"
+    assert [r.reason for r in doc.removed if r.line == 5] == ["site chrome (a label before the text)"] + \
+        ["site chrome (a summary repeating the text)"] * 2
+
+
+@pytest.mark.parametrize("text,caption", [
+    ("这是习近平向在场的中外记者挥手致意。 新华社记者 庞兴雷/摄", True),
+    ("与会嘉宾合影留念。（王明 摄）", True),
+    ("我们要把这次会议的精神带回去，认真抓好落实。", False),
+    ("摄影协会的同志们为这次展览付出了辛勤劳动。", False),
+])
+def test_photo_captions_are_known_by_their_credit(text, caption):
+    assert is_photo_caption(text) is caption
+
+
+def test_a_title_repeated_as_the_page_s_tag_and_a_subtitle_under_the_uploader():
+    # zhcng.com (the fifth held-out set, after its one score): the tag's copy of the title, after
+    # the text, is not the title; the summary runs over the subtitle and the first paragraph.
+    blocks, doc = read("庆祝教师节讲话\n曹贞俊\n•\n2025-03-25 11:22:00\n"
+                       "摘要 ——致敬园丁,共筑未来在第39个教师节来临之际,我们怀着无比崇敬的心情,向所有辛勤耕耘在教育战线上的...\n"
+                       "——致敬园丁,共筑未来\n在第39个教师节来临之际,我们怀着无比崇敬的心情,向所有辛勤耕耘在教育战线上的老师们致以最诚挚的问候!\n"
+                       "版权声明:本文由用户上传,如有侵权请联系删除!\n标签:\n庆祝教师节讲话")
+    assert blocks[0] == ("title", "庆祝教师节讲话") and ("subtitle", "——致敬园丁，共筑未来") in blocks
+    assert ("paragraph", "•") not in blocks and len(blocks) == 4  # title, the name as byline, subtitle, text
+    reasons = {r.line: r.reason for r in doc.removed}
+    assert reasons[3] == "site chrome (a bullet or separator alone)"
+    assert reasons[5] == "site chrome (a summary repeating the text)"
 
 # --- finding the speech, then its title ----------------------------------------------------------
 
