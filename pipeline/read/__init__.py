@@ -6,7 +6,7 @@ A pure function of its inputs; the CLI and `convert` call it with a file's bytes
 """
 from __future__ import annotations
 
-from ..model import Document
+from ..model import Document, Removal
 from . import clean, script, segments, sources, split, strip, structure, unwrap
 from .rules import Rules, RulesError, load_rules
 
@@ -36,9 +36,11 @@ def read_speech(raw: bytes, source: str = "", encoding: str | None = None,
 
 def _read(text: str, decoded: sources.Source, source: str, rules: Rules) -> Document:
     lines, removed = clean.clean_lines(text)
+    cleaned = {l.no: l.text for l in lines}
     lines, noise = segments.cut_noise(lines)
     lines = split.split_glued(lines)
     lines, promo, strip_warnings = strip.strip_lines(lines, rules)
+    noise, promo = _whole_lines(noise, promo, cleaned, {l.no for l in lines})
     paras = unwrap.join_wrapped(lines)
     blocks, structure_warnings = structure.build_blocks(paras)
     if not blocks:
@@ -47,3 +49,18 @@ def _read(text: str, decoded: sources.Source, source: str, rules: Rules) -> Docu
     removed = sorted(removed + noise + promo, key=lambda r: r.line)
     return Document(blocks=blocks, source=source, encoding=decoded.encoding, removed=removed, reader=decoded.reader,
                     warnings=decoded.warnings + strip_warnings + structure_warnings)
+
+
+def _whole_lines(noise: list[Removal], promo: list[Removal], cleaned: dict[int, str],
+                 kept: set[int]) -> tuple[list[Removal], list[Removal]]:
+    """A line removed piece by piece (its pinyin glosses as noise, the rest as promotion) and
+    none of it kept is recorded as the one line it was, with the reason of its longest piece:
+    what a reader of the report looks for, and the line as it stood."""
+    pieces: dict[int, list[Removal]] = {}
+    for r in noise + promo:
+        pieces.setdefault(r.line, []).append(r)
+    whole = {n for n, rs in pieces.items() if len(rs) > 1 and n not in kept and n in cleaned}
+    if not whole:
+        return noise, promo
+    merged = [Removal(n, cleaned[n], max(pieces[n], key=lambda r: len(r.text)).reason) for n in sorted(whole)]
+    return [r for r in noise if r.line not in whole], [r for r in promo if r.line not in whole] + merged

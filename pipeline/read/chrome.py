@@ -38,6 +38,10 @@ def metadata_labels_pattern(labels: tuple[str, ...]) -> re.Pattern:
     return re.compile(rf"(?:^|(?<=[\s|｜/·•【\[]))(?:{alts})\s*[：:]")
 
 
+# A page's date of posting, said so: General 更新 2024年04月19日, 发布于2023年5月6日
+_STAMPED_DATE = re.compile(r"(?:更新|发布|发表|上传|录入)(?:于|时间|日期)?\s*[：:]?\s*[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日")
+
+
 def is_metadata_line(text: str, labels: re.Pattern) -> bool:
     """A page's metadata: labelled values, a time stamp, or a date with counts and file facts.
     Never a sentence, never long."""
@@ -47,6 +51,8 @@ def is_metadata_line(text: str, labels: re.Pattern) -> bool:
     if found and (text.startswith(tuple(found)) or len(found) >= 2) and "。" not in text:
         return True
     if TIME_STAMP.search(text) and "。" not in text and "，" not in text:
+        return True
+    if len(text) <= 60 and _STAMPED_DATE.search(text):
         return True
     date = ISO_DATE.search(text)
     if date and len(text) <= 60 and "，" not in text and "。" not in text:
@@ -60,6 +66,11 @@ def is_metadata_line(text: str, labels: re.Pattern) -> bool:
 # --- breadcrumbs ---------------------------------------------------------------------------
 
 BREADCRUMB_SEPARATOR = re.compile(r"\s*(?:>>|»|›|>|→|/)\s*")
+
+
+def is_breadcrumb_trail(text: str) -> bool:
+    """A breadcrumb's line that ends in its separator (热点 >其他文案 >): a trail, not text."""
+    return bool(breadcrumb_items(text)) and text.rstrip().endswith((">", "»", "›", "＞"))
 
 
 def breadcrumb_items(text: str) -> list[str]:
@@ -77,9 +88,11 @@ _NUM = "[0-9一二三四五六七八九十]+"
 # An item's number glued to its title: …讲话 篇1, …致辞【篇1】, 【第一篇】, …发言范文第1篇; or before it: 第1篇：…, 篇1：…
 ITEM_NUMBER_AFTER = re.compile(rf"\s*(?:[【\[（(]\s*(?:第{_NUM}篇|篇\s*{_NUM}|范文{_NUM})\s*[】\]）)]|(?:范文)?第{_NUM}篇|篇\s*{_NUM})\s*$")
 ITEM_NUMBER_BEFORE = re.compile(rf"^(?:第{_NUM}篇|篇\s*{_NUM})\s*[：:]?\s*")
+# An item's number on a line of its own: 第1篇, 【篇一】, （第二篇）：
+ITEM_NUMBER_ALONE = re.compile(rf"[【\[（(]?\s*(?:第{_NUM}篇|篇\s*{_NUM})\s*[】\]）)]?\s*[：:]?")
 # A collection's own title counts its items: …【4篇】, …汇编4篇, …（通用3篇）, …【通用三篇】, …范文（精选5篇）
 COLLECTION_TITLE = re.compile(rf"(?:[【\[（(]\s*)?(?:通用|汇编|汇集|精选|优选|合集|热门|实用|最新|推荐|范文|精编)*\s*{_NUM}篇"
-                              rf"(?:范文|合集)?\s*[】\]）)]?$")
+                              rf"(?:范文|合集)?\s*[】\]）)]?(?:\s*[“「『\"][^”」』\"]{{1,30}}[”」』\"])?$")  # …7篇 “奋进…”
 # A site's word count glued to a title: …致辞范文1655字, …讲话（3000字）
 WORD_COUNT = re.compile(r"(?:范文|全文|原文|精选)?\s*[（(]?[0-9]{3,5}\s*字[）)]?$"
                         r"|\s*[（(【\[](?:精选文档|精选范文|优秀范文|范文|完整版|最新版|word版|可编辑|推荐)[）)】\]]$")

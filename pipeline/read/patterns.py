@@ -52,7 +52,7 @@ NAMES_OCCASION = re.compile(r"(讲话|发言|致辞|致词|报告|动员|总结|
 NAMES_KIND_FIRST = re.compile(r"^[^，。：:]{0,10}?(党课讲稿|党课|讲话稿|发言稿|讲话|致辞|发言)\s*[：:]\s*\S")
 # A sentence that announces the speech after a report about it: 以下为董事长致辞摘要：
 ANNOUNCES_SPEECH = re.compile(r"(以下为|以下是|下面是).{0,30}(讲话|致辞|发言|报告|演讲)(摘要|全文|原文|实录|要点)?\s*[：:]$"
-                              r"|(讲话|致辞|发言|演讲)(全文|摘要|原文)?如下\s*[：:]$")
+                              r"|(讲话|致辞|发言|演讲)[，,]?(全文|摘要|原文|实录|要点)?如下\s*[：:]$")  # …发表致辞，全文如下：
 # A title complete in itself: "在全市经济工作会议上的讲话"
 COMPLETE_TITLE = re.compile(r"^[^在，。]{0,12}在.{2,}[上中时]的(讲话|发言|致辞|报告|总结讲话|动员讲话|主持词)$")
 

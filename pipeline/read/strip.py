@@ -83,6 +83,10 @@ def _chrome_lines(lines: list[Line], rules: Rules) -> dict[int, str]:
             found[i] = chrome.METADATA_REASON
         elif chrome.is_foreign_paragraph(text):
             found[i] = "site chrome (text in another script: a translation)"
+        elif chrome.is_breadcrumb_trail(text):
+            found[i] = "site chrome (a breadcrumb)"
+        elif chrome.ITEM_NUMBER_ALONE.fullmatch(text):
+            found[i] = "site chrome (a collection's item number)"
         elif chrome.is_photo_caption(text):
             found[i] = "site chrome (a photo's caption)"
         elif chrome.is_lone_mark(text):
