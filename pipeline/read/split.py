@@ -30,6 +30,7 @@ from .patterns import (
     NUM_ZH,
     OFFICE,
     heading_level,
+    is_byline,
     is_salutation,
     is_sentence,
 )
@@ -70,6 +71,7 @@ def split_glued(lines: list[Line]) -> list[Line]:
                 expanded += cut if cut is not None else [p]
             pieces = expanded
             pieces = [q for p in pieces for q in _date_and_name(p)]
+            pieces = [q for p in pieces for q in _title_then_speaker(p)]
         if title_wanted:
             cut = _around_complete_title(line.text)
             if cut is not None:
@@ -278,6 +280,17 @@ def _cut_after_title_end(text: str) -> list[str]:
             out.append(text[at:m.end()])
             at = m.end()
     return out + [text[at:]]
+
+
+def _title_then_speaker(text: str) -> list[str]:
+    """A title and its speaker on one line, above the salutation: …工作报告市城管局党组书记、局长 杜宇."""
+    if len(text) > MAX_FRONT_PIECE or is_sentence(text):
+        return [text]
+    for m in re.finditer(TITLE_END, text):
+        rest = text[m.end():].strip()
+        if m.end() >= 6 and rest and is_byline(rest) and not re.match(r"[稿词]", rest):
+            return [text[:m.end()], rest]
+    return [text]
 
 
 def _cut_letter_spaced(text: str) -> list[str]:

@@ -375,3 +375,11 @@ def test_a_page_s_own_words_before_the_speech_go(page, first):
 def test_a_stamped_date_is_metadata():
     assert is_metadata_line("General 更新 2024年04月19日", LABELS)
     assert not is_metadata_line("2019年2月26日在镇第十四届人民代表大会第三次会议", LABELS)
+
+
+def test_a_title_glued_to_its_speaker_above_the_salutation():
+    # cgj.yueyang.gov.cn (the fifth held-out set, after its one score)
+    blocks, _ = read("来源:市城管局   2022-03-10 11:51\n\n2022年城市管理和综合执法工作报告市城管局党组书记、局长  杜  宇\n\n"
+                     "(2022年2月28日)\n\n同志们:\n\n今天,我们召开局系统工作会议,主要任务是全面总结2021年工作。")
+    assert blocks[:3] == [("title", "2022年城市管理和综合执法工作报告"), ("byline", "市城管局党组书记、局长  杜  宇"),
+                          ("byline", "（2022年2月28日）")]
