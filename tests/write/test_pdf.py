@@ -362,6 +362,23 @@ def test_no_break_between_a_pause_mark_and_a_number(profile):
     assert lines[1].endswith("生产总") and lines[2].startswith("值、90%")
 
 
+def test_a_web_address_breaks_after_a_slash_only(profile):
+    # as Word and LibreOffice break it (UAX #14): …登录https:// / zwfw.example.gov.cn/…, rather than
+    # the whole address pushed down; never inside a word, a number or km/h
+    url = "https://zwfw.example.gov.cn/banjian/query"
+    splits = []
+    for pad in range(28):
+        lines = layout_lines(paragraph("中" * pad + "群众可以登录" + url + "查询办件进度。"), profile)[0]
+        cut = next((k for k, line in enumerate(lines) if "https" in line and not line.endswith("进度。")
+                    and url not in line), None)
+        if cut is not None:
+            splits.append(lines[cut][lines[cut].index("https"):])
+    assert splits and all(s.endswith("/") for s in splits) and "https://" in splits
+    for pad in range(28):
+        lines = layout_lines(paragraph("中" * pad + "时速120km/h以上"), profile)[0]
+        assert any("120km/h" in line for line in lines)
+
+
 def test_a_line_keeps_no_latin_space_at_its_ends(profile):
     # a Latin word that ends a full line ends at the block's right edge, justified
     doc = paragraph("中" * 24 + "ABCD" + "中" * 20)

@@ -36,6 +36,8 @@ _LATIN = "!-~À-ÖØ-öø-ɏ"  # ASCII and Latin letters, but not × ÷
 _TOKEN = re.compile(rf"[^\S\u3000]|[{_LATIN}]+|.", re.S)
 _HAN = re.compile("[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 _IN_LATIN_FONT = re.compile(rf"[{_LATIN}]|[^\S\u3000]")  # and spaces, but not the ideographic one
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://|www\.", re.I)
+_AFTER_SLASH = re.compile(r"(?<=/)(?=[0-9A-Za-z])")
 _TOKENS_KEPT = 50_000  # per role; past that (Latin runs are many) the role's tokens start again
 
 
@@ -174,6 +176,11 @@ class LineSetter:
         for seg in segments:
             known = self._by_role.setdefault(seg.role.name, {})  # one lookup a token where it is known
             for t in _TOKEN.findall(seg.text):
+                if "/" in t and _URL.match(t):  # a web address may break after a slash (UAX #14, as Word and
+                    parts = _AFTER_SLASH.split(t)   # LibreOffice break it), never elsewhere
+                    if len(parts) > 1:
+                        out += [self.token(p, seg.role, missing) for p in parts]
+                        continue
                 tok = known.get(t)
                 if tok is None or tok.missing:
                     tok = self.token(t, seg.role, missing)
