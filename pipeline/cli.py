@@ -13,7 +13,6 @@ import json
 import os
 import signal
 import sys
-import traceback
 from pathlib import Path
 from typing import NoReturn
 
@@ -150,6 +149,8 @@ def _main(argv: list[str] | None) -> int:
 
 def _fail(path: Path, error: Exception, debug: bool) -> None:
     if debug:
+        import traceback
+
         traceback.print_exception(error)
     print(f"{path}: error: {one_line(error)}", file=sys.stderr)
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import tempfile
 import threading
 from pathlib import Path
 
@@ -80,6 +79,8 @@ def ctrl_c_deferred():
 def _write_temporary(path: Path, data: bytes) -> Path:
     """`data` in a new hidden .NAME.….part file beside `path`, synced to disk, readable by all
     (mkstemp's 0600 would hide a shared font cache from other users); removed again on failure."""
+    import tempfile  # here: 3 ms of every start otherwise, before anything is written
+
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem[:40]}.", suffix=path.suffix + ".part", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:

@@ -35,7 +35,8 @@ those inputs, so a font updated by the package manager (whose old entries are th
 removed), a new fontTools or a new recipe makes a new entry. Writes go to a temporary
 file renamed into place, under a lock file, so parallel processes neither corrupt an
 entry nor convert the same font twice; an entry whose length or checksum does not
-match is rebuilt. Where no cache folder can be written, `prepare` warns once and returns
+match is rebuilt (the checksum is computed when the file's size and mtime are not those it was
+written with). Where no cache folder can be written, `prepare` warns once and returns
 None: the PDF writer then embeds TrueType fonts as installed and skips CFF fonts.
 
 API:
@@ -118,12 +119,20 @@ class Part:
 
 def _read(path: Path, meta: dict) -> Part | None:
     try:
+        stamp = _stamp(path)
         data = path.read_bytes()
     except OSError:
         return None
-    if len(data) != meta.get("length") or zlib.crc32(data) != meta.get("crc32"):
+    # The file as it was written (its size and mtime, as pyc files are checked): no checksum
+    # of its megabytes at every start (5 ms of a cold one). Else the checksum decides.
+    if len(data) != meta.get("length") or (stamp != meta.get("file") and zlib.crc32(data) != meta.get("crc32")):
         return None
     return Part(path, data, meta["crc32"])
+
+
+def _stamp(path: Path) -> list[int]:
+    st = os.stat(path)
+    return [st.st_size, st.st_mtime_ns]
 
 
 @contextmanager
@@ -223,6 +232,7 @@ class PreparedFont:
                     data, meta = built
                     meta.update(self._facts, part=name, length=len(data), crc32=zlib.crc32(data))
                     write_atomically(folder / f"{stem}.ttf", data)
+                    meta["file"] = _stamp(folder / f"{stem}.ttf")
                     write_atomically(folder / f"{stem}.json", json.dumps(meta).encode())
                     if name == "base":
                         self._remove_stale(folder)
@@ -239,6 +249,12 @@ class PreparedFont:
         if not isinstance(meta, dict) or any(meta.get(k) != v for k, v in self._facts.items()):
             return None
         part = _read(folder / f"{stem}.ttf", meta)
+        if part and meta.get("file") is None:  # an entry from before the stamps: checked, now stamped
+            try:
+                meta["file"] = _stamp(part.path)
+                write_atomically(folder / f"{stem}.json", json.dumps(meta).encode())
+            except OSError:
+                pass
         return (part, meta) if part else None
 
     def _remove_stale(self, folder: Path) -> None:

@@ -29,3 +29,24 @@ def test_installed_noto_bold_is_found_by_its_style():
     assert find_fonts(["Noto Serif CJK SC : Style = bold"]) == [bold]
     assert find_fonts(["Noto Serif CJK SC:style=NoSuchStyle"]) == []
     assert installed_fonts()  # fontconfig or the font folders answered
+
+
+def test_fc_lists_answer_is_kept_until_a_font_folder_changes(cache, tmp_path, monkeypatch):
+    import os
+    import shutil
+
+    from pipeline.fonts import find
+
+    if not shutil.which("fc-list"):
+        pytest.skip("no fontconfig")
+    folder = tmp_path / "fonts"
+    folder.mkdir()
+    monkeypatch.setattr(find, "FONT_DIRS", [*find.FONT_DIRS, str(folder)])
+    calls = []
+    real_run = find.subprocess.run
+    monkeypatch.setattr(find.subprocess, "run", lambda *a, **k: calls.append(a) or real_run(*a, **k))
+    first = find._from_fontconfig()
+    assert first and len(calls) == 1 and find._listing_file().is_file()
+    assert find._from_fontconfig() == first and len(calls) == 1  # kept: fc-list not asked again
+    os.utime(folder, ns=(0, os.stat(folder).st_mtime_ns + 10**9))  # a font installed there
+    assert find._from_fontconfig() == first and len(calls) == 2
