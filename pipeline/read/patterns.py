@@ -24,12 +24,14 @@ SENTENCE_END = re.compile(r"(?:[。！？；：!?;:…]|(?<=[\u4e00-\u9fff”])\
 
 SALUTATION = re.compile(r"^[^。！？!?]{1,80}[：:]$")
 ADDRESS_WORDS = re.compile(r"同志|各位|朋友|代表|来宾|领导|女士|先生|老师|同学|嘉宾|大家|战友|青年|委员|职工|员工|病友|家长"
-                           r"|校友|乡亲|同仁|同事|贵宾|专家|成员|人士|学员")
+                           r"|校友|乡亲|同仁|同事|贵宾|专家|成员|人士|学员|姐妹|兄弟|同胞|伙伴|网友|村民|居民|市民|会员|党员"
+                           r"|师生|队员|运动员|裁判员")
 # What a long salutation is made of besides address words: 尊敬的×××书记、各位来宾，女士们：
 ADDRESS_FILLER = re.compile(r"尊敬的|亲爱的|在座的|全体|各位|们|們|和|及|以及|[、，,：:\s×]")
 # A list of addressees: its first item opens with 尊敬的/各位/…, its last is people addressed.
 _ADDRESSEE_LAST = re.compile(r"(同志|朋友|来宾|嘉宾|代表|老师|同学|女士|先生|领导|战友|委员|青年|家长|校友|职工|员工|干部"
-                             r"|工作者|模范|同仁|同事|乡亲|父老|学子|贵宾|专家|成员|人士|学员|各位)(们|們)?$")
+                             r"|工作者|模范|同仁|同事|乡亲|父老|学子|贵宾|专家|成员|人士|学员|姐妹|兄弟|同胞|伙伴|网友|村民|居民"
+                             r"|市民|会员|党员|师生|队员|运动员|裁判员|各位)(们|們)?$")
 _ADDRESSEE_FIRST = re.compile(r"^(尊敬的|亲爱的|各位|在座的|全体)")
 
 SUBTITLE = re.compile(r"^(——|--|—|－－|一一(?=在|于))")  # 一一: a dash as a copy's OCR reads it
@@ -43,10 +45,10 @@ OFFICE = re.compile(r"(书记|常委|负责人|负责同志|县长|市长|区长
 
 # Words of a speech title: the line that names the occasion (讲话, but not the genre 讲话稿).
 TITLE_WORDS = re.compile(r"(讲话|发言|致辞|致词|报告|动员|总结|辅导|党课|演讲|贺词|祝词|祝酒词|主持词|欢迎词|欢送词|答谢词"
-                         r"|开幕词|闭幕词)(?![稿范])")
+                         r"|开幕词|闭幕词|开场白|结束语|串词|献词|寄语|感言)(?![稿范])")
 # A title names the occasion at its end: …会议上的讲话, 院长新春致辞, …讲话（摘要）
 NAMES_OCCASION = re.compile(r"(讲话|发言|致辞|致词|报告|动员|总结|辅导|党课|演讲|贺词|祝词|祝酒词|主持词|欢迎词|欢送词|答谢词"
-                            r"|开幕词|闭幕词|讲话提纲|发言提纲|讲稿|发言稿"
+                            r"|开幕词|闭幕词|开场白|结束语|串词|献词|寄语|感言|讲话提纲|发言提纲|讲稿|发言稿"
                             r"|讲话稿|致辞稿|发言材料|讲话材料|发言稿材料)\s*(?:[（(][^（）()]{1,12}[）)])?$")
 # …or names its kind first: 党课讲稿：“大就要有大的样子”, 讲话：在…
 NAMES_KIND_FIRST = re.compile(r"^[^，。：:]{0,10}?(党课讲稿|党课|讲话稿|发言稿|讲话|致辞|发言)\s*[：:]\s*\S")

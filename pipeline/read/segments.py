@@ -81,12 +81,13 @@ def cut_noise(lines: list[Line]) -> tuple[list[Line], list[Removal]]:
     systematic = noise.systematic_spans(texts)
     html = sum(len(chrome.html_tag_spans(t)) for t in texts) >= chrome.MIN_HTML_TAGS
 
-
     def spans(i: int, text: str):
         found = noise.noise_spans(text) + systematic[i]
         found += [(a, b, "site chrome (style sheet)") for a, b in chrome.style_sheet_spans(text)]
-        if html:
-            found += [(a, b, _HTML) for a, b in chrome.html_tag_spans(text)]
+        tags = chrome.html_tag_spans(text)
+        if not html:  # a page's tag alone, where its markup ends (<h3> 接待…): never a speech's own
+            tags = [(a, b) for a, b in tags if not text[:a].strip() or not text[b:].strip()]
+        found += [(a, b, _HTML) for a, b in tags]
         return found
     return _cut(lines, spans, frozenset({_HTML}), punctuate=True)
 

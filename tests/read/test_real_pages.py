@@ -383,3 +383,18 @@ def test_a_title_glued_to_its_speaker_above_the_salutation():
                      "(2022年2月28日)\n\n同志们:\n\n今天,我们召开局系统工作会议,主要任务是全面总结2021年工作。")
     assert blocks[:3] == [("title", "2022年城市管理和综合执法工作报告"), ("byline", "市城管局党组书记、局长  杜  宇"),
                           ("byline", "（2022年2月28日）")]
+
+
+def test_a_page_s_tag_before_a_one_line_page_and_a_salutation_to_the_sisters():
+    # hceramic (the fourth held-out set, after the fifth's score): the page's <h3> goes; 姐妹们 is addressed
+    blocks, doc = read('<h3> 接待"大媽美" 草原之旅--歡迎詞 尊敬的王文琦先生,親愛的遠道而來的姐妹們:你們好!盛夏七月,鮮花盛開,百靈鳥歡唱。')
+    assert [t for t, _ in blocks] == ["title", "salutation", "paragraph"]
+    assert blocks[1][1] == "尊敬的王文琦先生，親愛的遠道而來的姐妹們："
+    assert doc.removed[0].text == "<h3>"
+
+
+def test_an_opening_address_is_a_kind_of_speech():
+    # gdygsk (the fourth held-out set): 开场白 names the kind as 讲话 does
+    blocks, _ = read("首页范文稿件发言稿\n\n主持会议的开场白(14篇)\n\n主持会议的开场白篇1\n\n"
+                     "在年中这样一个时间节点,召集大家回来开大会,主要有三层意思。")
+    assert blocks[0] == ("title", "主持会议的开场白")
