@@ -82,8 +82,9 @@ def after_heading(text: str) -> list[str]:
     if _LEVEL1.match(text):
         stop = text.find("。")
         # Shaped like a heading: no clause that ends a sentence or opens a quotation or a list
-        # (一、俗话说得好："…"。 is an agenda item's first sentence, not a heading).
-        if 0 < stop <= 60 and stop + 1 < len(text) and not re.search(r"[！？；：:”]", text[:stop]):
+        # (一、俗话说得好："…"。 is an agenda item's first sentence, not a heading); quoted words
+        # are a heading's own (…做到从“学什么”到“怎么信”的思想淬炼。).
+        if 0 < stop <= 60 and stop + 1 < len(text) and not re.search(r"[！？；：:]|“[^”]{10,}”", text[:stop]):
             return [text[:stop + 1], *(_heading_then_text(text[stop + 1:]) or [text[stop + 1:]])]
     if heading_level(text) is not None:
         m = _SPACES.search(text)

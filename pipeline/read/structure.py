@@ -55,7 +55,9 @@ def _heading_ending(text: str) -> bool:
     (一、为什么要持续抓作风建设？)."""
     if "。" in text[:-1] or re.search(r"[！？!?；;]", text[:-1]):
         return False
-    if re.search(r"[：:].", text):  # 四、大会进行第四项：请… is an agenda item, not a heading
+    # 四、大会进行第四项：请… is an agenda item, not a heading; a time's colon is no such colon
+    # (一、上午10:00-11:00，大会开幕式)
+    if re.search(r"[：:].", re.sub(r"(?<=[0-9])[：:](?=[0-9])", "", text)):
         return False
     return not text.endswith(("！", "？", "!", "?")) or len(text) <= MAX_EXCLAIMED_HEADING_CHARS
 

@@ -398,3 +398,11 @@ def test_an_opening_address_is_a_kind_of_speech():
     blocks, _ = read("首页范文稿件发言稿\n\n主持会议的开场白(14篇)\n\n主持会议的开场白篇1\n\n"
                      "在年中这样一个时间节点,召集大家回来开大会,主要有三层意思。")
     assert blocks[0] == ("title", "主持会议的开场白")
+
+
+def test_a_heading_with_quoted_words_and_an_agenda_heading_with_times():
+    # gongwenwuyou and baiyunpiaopiao (the first held-out set, after the fifth's score)
+    blocks, _ = read("一、在深学细悟中筑牢绝对忠诚的政治根基,做到从“学什么”到“怎么信”的思想淬炼。强调:“理论上清醒,政治上才能坚定。”"
+                     "对于我们基层干部而言,“学思想”绝不是简单的“翻书本”。\n一、上午10:00-11:00,大会开幕式")
+    assert blocks[0] == ("heading", "一、在深学细悟中筑牢绝对忠诚的政治根基，做到从“学什么”到“怎么信”的思想淬炼。")
+    assert blocks[1][0] == "paragraph" and blocks[2] == ("heading", "一、上午10:00-11:00，大会开幕式")
