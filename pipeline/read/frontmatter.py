@@ -62,6 +62,10 @@ class Front:
         return sorted(i for i, r in self.roles.items() if r == "title")
 
 
+# A page title's last word for search engines: …致辞范文 is still a speech's title.
+_SEO_TAIL = re.compile(r"(?:范文|范本|范例)$")
+
+
 def locate(lines: list[Line], may_be_speech: list[bool], clean: list[bool], chrome: set[int],
            metadata: set[int] = frozenset()) -> Front:
     """The speech's start and front matter.
@@ -76,8 +80,8 @@ def locate(lines: list[Line], may_be_speech: list[bool], clean: list[bool], chro
 
     def title_ok(i: int) -> bool:
         text = lines[i].text
-        return (i not in chrome and (clean[i] or may_be_speech[i] and TITLE_WORDS.search(_squeezed(text)) is not None)
-                and _title_shaped(text))
+        named = TITLE_WORDS.search(_squeezed(_SEO_TAIL.sub("", text))) is not None  # 六一儿童节欢迎致辞范文
+        return i not in chrome and (clean[i] or may_be_speech[i] and named) and _title_shaped(text)
 
     salutation = next((i for i in range(n) if front_ok(i) and is_salutation(lines[i].text)
                        and i + 1 < len(lines)), None)

@@ -18,7 +18,7 @@ from ..model import Removal
 from . import chrome, noise
 from .clean import Line, fix_punctuation
 from .frontmatter import is_prose
-from .patterns import DATE, NAMES_OCCASION
+from .patterns import DATE, NAMES_OCCASION, is_salutation
 from .rules import Rules, Verdict, judge
 
 FRONT_LINES = 12  # lines from the top where a site's banner may stand glued to the title
@@ -142,7 +142,9 @@ def _promotion_in_prose(text: str, rules: Rules) -> list[tuple[int, int, str]]:
     if 0 < last < len(text) - 1 and not any(a > last for a, _, _ in out):
         tail = text[last + 1:]
         v = judge(tail, rules)
-        if v.strong and len(tail) <= 60 and not is_prose(tail) and re.search(r"\w", tail):
+        # strong, or heavy as a copyright is (…共青團員。公務員之家版權所有): after the last
+        # sentence, in an unfinished clause, either is the site's
+        if (v.strong or v.heavy >= 2) and len(tail) <= 60 and not is_prose(tail) and re.search(r"\w", tail):
             out.append((last + 1, len(text), _reason("promotion glued into the text", v)))
     return out
 
@@ -165,7 +167,33 @@ def _promotion_before_a_title(text: str, rules: Rules) -> list[tuple[int, int, s
 
 def cut_segments(lines: list[Line], rules: Rules) -> tuple[list[Line], list[Removal]]:
     first_prose = next((i for i, l in enumerate(lines) if is_prose(l.text)), len(lines))
-    return _cut(lines, _segment_spans(rules, first_prose))
+    numbered = site_numbering([l.text for l in lines])
+    spans = _segment_spans(rules, first_prose)
+
+    def with_numbering(i: int, text: str):
+        found = spans(i, text)
+        return found + [(0, numbered[i], "site chrome (the site's numbering of paragraphs)")] if i in numbered else found
+    return _cut(lines, with_numbering)
+
+
+_PARAGRAPH_NUMBER = re.compile(r"([0-9]{1,3})\s*[、.．]\s*")
+
+
+def site_numbering(texts: list[str]) -> dict[int, int]:
+    """A site that numbers every paragraph from the salutation on (1、各位同志们，朋友们： / 2、今天，…):
+    the lines so numbered, one after another, and where each one's number ends. A speech's own
+    list never starts at its salutation."""
+    for i, text in enumerate(texts[:FRONT_LINES]):
+        m = _PARAGRAPH_NUMBER.match(text)
+        if m and m.group(1) == "1" and is_salutation(text[m.end():]):
+            out, n = {}, 1
+            for j in range(i, len(texts)):
+                m = _PARAGRAPH_NUMBER.match(texts[j])
+                if not m or int(m.group(1)) != n:
+                    break
+                out[j], n = m.end(), n + 1
+            return out if len(out) >= 2 else {}
+    return {}
 
 
 _NUMBERING = "site chrome (a collection's numbering)"

@@ -50,7 +50,13 @@ def split_glued(lines: list[Line]) -> list[Line]:
     numbering = 0
     # Without a salutation, a title glued into a line after a sentence is found by its occasion.
     title_wanted = not any(_has_salutation(l.text) for l in lines[:FRONT_LINES])
-    for line in lines:
+    page_titles: list[str] = []  # short lines at the top: a page title the text may start with again
+    for index, line in enumerate(lines):
+        copy = None
+        if index < FRONT_LINES and len(line.text) <= MAX_FRONT_PIECE and not is_sentence(line.text):
+            page_titles.append(_WORD_COUNT_END.sub("", line.text))
+        elif index < FRONT_LINES and page_titles:
+            copy = _title_copy_at_start(line.text, page_titles)
         wrapped = _flattened_wrap(line.text)
         if wrapped:  # a hard-wrapped page whose line breaks became spaces: its lines again, for unwrap
             out += [replace(line, text=p, blank_before=line.blank_before if k == 0 else False,
@@ -83,6 +89,8 @@ def split_glued(lines: list[Line]) -> list[Line]:
         for p in pieces:
             if (m := _LEVEL1_NUMBER.match(p)) and m.group(1) in NUM_ZH:
                 numbering = NUM_ZH.index(m.group(1)) + 1  # the last 一、二、… that opened a line
+        if copy and pieces and (first := pieces[0]).startswith(copy) and _is_text(first[len(copy):]):
+            pieces = [copy, first[len(copy):], *pieces[1:]]  # the page title's copy apart from the text
         pieces = [p.strip() for p in pieces if p.strip()] if len(pieces) > 1 else pieces  # no spaces at a break
         for k, p in enumerate(pieces):
             out.append(line if len(pieces) == 1 else
@@ -92,6 +100,24 @@ def split_glued(lines: list[Line]) -> list[Line]:
 
 
 FRONT_LINES = 12  # lines: where a speech's front matter may stand
+_WORD_COUNT_END = re.compile(r"\s*[（(]?[0-9]{3,5}\s*字[）)]?(?:\.[A-Za-z]{3,4})?$")  # …始终难守9500字
+MIN_TITLE_COPY = 8
+
+
+def _title_copy_at_start(text: str, page_titles: list[str]) -> str | None:
+    """The page's title again at the start of the text's first line, with the text glued on
+    (学校七一党课：初心易得 始终难守 / 七一党课：初心易得 始终难守按照市委统一要求，…): the copy,
+    the title's end or all of it, when a sentence follows it."""
+    for title in page_titles:
+        for start in range(0, len(title) - MIN_TITLE_COPY + 1):
+            copy = title[start:]
+            if text.startswith(copy) and _is_text(text[len(copy):]):
+                return copy
+    return None
+
+
+def _is_text(rest: str) -> bool:
+    return len(rest) >= 20 and re.search("[。！？]", rest) is not None
 
 
 def _has_salutation(text: str) -> bool:
@@ -207,6 +233,8 @@ def _around_salutation(text: str) -> list[str] | None:
             if not is_salutation(salutation):
                 continue
             front, body = text[:s].strip(), text[colon:].strip()
+            if body and is_salutation(body) and is_salutation(salutation + body):
+                salutation, body = salutation + body, ""  # 各位领导：同志们： is one address
             if not front and not body:
                 return None
             return _split_front(front) + [salutation] + ([body] if body else [])

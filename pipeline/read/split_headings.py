@@ -73,12 +73,36 @@ def _HAN_AT(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff"
 
 
+MAX_HEADING_SENTENCE = 40  # characters: a first sentence longer than that is a paragraph's
+
+
+def _heading_then_quotation(text: str) -> list[str] | None:
+    """A level-1 heading whose paragraph opens with a quotation (一、回顾初心，不忘根本“不忘初心”这个词
+    最早出自…。): cut before the quotation mark when the heading so cut is short and whole, and
+    what follows is a sentence too long to be part of it."""
+    m = _LEVEL1.match(text)
+    if not m:
+        return None
+    at = text.find("“")
+    stop = text.find("。")
+    first_sentence = stop if stop >= 0 else len(text)  # a preview may cut it short
+    if not (m.end() + 6 <= at <= m.end() + 30) or first_sentence <= MAX_HEADING_SENTENCE:
+        return None
+    head = text[:at]
+    if is_sentence(head) or re.search(r"[：:；;]", head) or head[-1] in _NOT_A_HEADING_END:
+        return None
+    return [head, text[at:]]
+
+
 def after_heading(text: str) -> list[str]:
     """A level-1 heading ending in 。 with its paragraph glued on (leads never open with 一、);
     a heading of any level with its paragraph one space apart."""
     glued = _heading_then_text(text)
     if glued:
         return glued
+    quoted = _heading_then_quotation(text)
+    if quoted:
+        return quoted
     if _LEVEL1.match(text):
         stop = text.find("。")
         # Shaped like a heading: no clause that ends a sentence or opens a quotation or a list

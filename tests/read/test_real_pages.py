@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import ROOT
 from pipeline.read import read_speech
 from pipeline.read.chrome import (breadcrumb_items, is_collection_title, is_foreign_paragraph, is_metadata_line, is_photo_caption,
                                    item_numbering,
@@ -406,3 +407,42 @@ def test_a_heading_with_quoted_words_and_an_agenda_heading_with_times():
                      "对于我们基层干部而言,“学思想”绝不是简单的“翻书本”。\n一、上午10:00-11:00,大会开幕式")
     assert blocks[0] == ("heading", "一、在深学细悟中筑牢绝对忠诚的政治根基，做到从“学什么”到“怎么信”的思想淬炼。")
     assert blocks[1][0] == "paragraph" and blocks[2] == ("heading", "一、上午10:00-11:00，大会开幕式")
+
+
+def test_a_site_s_numbering_of_every_paragraph_goes():
+    # qebk.com (the sixth held-out set, after its one score): 1、 before the salutation, 2、 3、 … after
+    blocks, doc = read("奠基仪式致辞\n\n1、各位同志们,朋友们:\n\n2、今天,我们在这里隆重举行我市党政机关办公中心奠基仪式。\n\n"
+                       "3、建设党政机关办公中心,这既是机关干部普遍关心的一件事情。\n\n展开全部内容")
+    assert blocks == [("title", "奠基仪式致辞"), ("salutation", "各位同志们，朋友们："),
+                      ("paragraph", "今天，我们在这里隆重举行我市党政机关办公中心奠基仪式。"),
+                      ("paragraph", "建设党政机关办公中心，这既是机关干部普遍关心的一件事情。")]
+    assert [r.text for r in doc.removed if "numbering" in r.reason] == ["1、", "2、", "3、"]
+
+
+def test_a_preview_glued_onto_one_line_gives_its_title_and_heading():
+    # 900ppt.com (the sixth held-out set): the page title again at the text's start, and a heading
+    # whose paragraph opens with a quotation
+    page = (ROOT / "tests" / "corpus_heldout6" / "k_900ppt_dangke.txt").read_text(encoding="utf-8")
+    blocks, _ = read(page)
+    assert blocks[0] == ("title", "七一党课：初心易得 始终难守")
+    assert blocks[1][1].startswith("按照市委") and blocks[2] == ("heading", "一、回顾初心，不忘根本")
+    assert blocks[3][1].startswith("“不忘初心”这个词")
+
+
+@pytest.mark.parametrize("page,first", [
+    ("六一儿童节欢迎致辞范文\n\n2020-08-15 来源:意榕旅游网\n\n亲爱的小朋友们:\n\n今天是六一儿童节,我们在这里欢聚一堂。",
+     ("title", "六一儿童节欢迎致辞范文")),  # m.yrrf.cn: a title with its search word
+    ("表态发言\n\n各位领导:同志们:\n\n今天,我代表全县食品安全工作人员作表态发言。",
+     ("salutation", "各位领导：同志们：")),  # m.kaoyanmiji.com: two addresses, one salutation
+])
+def test_shapes_of_the_sixth_held_out_set(page, first):
+    blocks, _ = read(page)
+    assert first in blocks[:2]
+
+
+def test_a_copyright_after_the_last_sentence_goes_the_sentence_stays():
+    # m.ushengzhilian.com (traditional script): …共青團員。公務員之家版權所有
+    blocks, doc = read("在五四表彰大會上的講話\n\n同志們:\n\n努力使自己成為一位名副其實的共青團員。公務員之家版權所有")
+    assert blocks[-1] == ("paragraph", "努力使自己成為一位名副其實的共青團員。")
+    assert any(r.text == "公務員之家版權所有" for r in doc.removed)
+    assert is_collection_title("学校校长讲话汇编-45篇(第3/13页)")
