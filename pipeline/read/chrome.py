@@ -88,6 +88,9 @@ _NUM = "[0-9一二三四五六七八九十]+"
 # An item's number glued to its title: …讲话 篇1, …致辞【篇1】, 【第一篇】, …发言范文第1篇; or before it: 第1篇：…, 篇1：…
 ITEM_NUMBER_AFTER = re.compile(rf"\s*(?:[【\[（(]\s*(?:第{_NUM}篇|篇\s*{_NUM}|范文{_NUM})\s*[】\]）)]|(?:范文)?第{_NUM}篇|篇\s*{_NUM})\s*$")
 ITEM_NUMBER_BEFORE = re.compile(rf"^(?:第{_NUM}篇|篇\s*{_NUM})\s*[：:]?\s*")
+# A question-and-answer page's item marks before each item's title: ❶ 歡送老同志退休的祝詞, ❷ …有哪些
+# (the dingbat digits; a speech numbers its own points ①②③ or 1.)
+ITEM_MARK_BEFORE = re.compile(r"^[\u2776-\u277f\u278a-\u2793]\s*")
 # An item's number on a line of its own: 第1篇, 【篇一】, （第二篇）：
 ITEM_NUMBER_ALONE = re.compile(rf"[【\[（(]?\s*(?:第{_NUM}篇|篇\s*{_NUM})\s*[】\]）)]?\s*[：:]?")
 # A collection's own title counts its items: …【4篇】, …汇编4篇, …（通用3篇）, …【通用三篇】, …范文（精选5篇）
@@ -108,6 +111,9 @@ def item_numbering(text: str) -> tuple[int, int] | None:
     title-like line, or None."""
     if len(text) > 80 or is_sentence(text):
         return None
+    m = ITEM_MARK_BEFORE.match(text)
+    if m and 4 <= len(text) - m.end() <= 40:
+        return m.start(), m.end()
     m = KEYWORD_STUTTER.match(text)
     if m and len(text) - m.end() >= 2 * len(m.group(1)):
         return m.start(), m.end()
@@ -125,7 +131,11 @@ _NUMERALS = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
 
 
 def item_number(segment: str) -> int | None:
-    """The number in an item's numbering (篇一 → 1, 第2篇 → 2), or None."""
+    """The number in an item's numbering (篇一 → 1, 第2篇 → 2, ❷ → 2), or None."""
+    mark = ITEM_MARK_BEFORE.match(segment)
+    if mark:
+        code = ord(segment[0])
+        return code - 0x2775 if code <= 0x277f else code - 0x2789
     m = re.search(_NUM, segment)
     if not m:
         return None

@@ -108,7 +108,26 @@ def restore(doc: Document, original: str, view: str) -> Document:
         except RestoreError:
             text = r.text
         removed.append(replace(r, text=text))
-    return replace(doc, blocks=blocks, removed=removed)
+    # The warnings quote the texts they are about: in the original's characters too.
+    pairs = [(a.text, b.text) for a, b in [*zip(doc.removed, removed), *zip(doc.blocks, blocks)] if a.text != b.text]
+    warnings = [_quoted_in_original(w, pairs) for w in doc.warnings]
+    return replace(doc, blocks=blocks, removed=removed, warnings=warnings)
+
+
+def _quoted_in_original(warning: str, pairs: list[tuple[str, str]]) -> str:
+    """`warning` with each quoted start of a view's text (a removal's, a block's) in its
+    original characters; `pairs` are (view's text, original's text), aligned character for
+    character."""
+    for view_text, original_text in pairs:
+        key = view_text[:12]
+        at = warning.find(key)
+        while at >= 0:
+            k = 0
+            while at + k < len(warning) and k < len(view_text) and warning[at + k] == view_text[k]:
+                k += 1
+            warning = warning[:at] + original_text[:k] + warning[at + k:]
+            at = warning.find(key, at + k)
+    return warning
 
 
 def _align(text: str, original: str, view: str, at: int) -> tuple[str, int]:

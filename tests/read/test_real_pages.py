@@ -446,3 +446,14 @@ def test_a_copyright_after_the_last_sentence_goes_the_sentence_stays():
     assert blocks[-1] == ("paragraph", "努力使自己成為一位名副其實的共青團員。")
     assert any(r.text == "公務員之家版權所有" for r in doc.removed)
     assert is_collection_title("学校校长讲话汇编-45篇(第3/13页)")
+
+
+def test_a_question_and_answer_page_gives_its_first_item_and_warns_in_its_own_script():
+    # qzlndx.org (the sixth held-out set, after its one score): ❶ the speech, ❷ ❸ other answers
+    page = (ROOT / "tests" / "corpus_heldout6" / "k_qzlndx_tuixiu.txt").read_text(encoding="utf-8")
+    blocks, doc = read(page)
+    assert blocks[:2] == [("title", "歡送老同志退休的祝詞"), ("salutation", "尊敬的老領導、老戰友和全體同事們：")]
+    assert not any("新竹" in t for _, t in blocks)
+    assert {r.reason for r in doc.removed if r.line > 5} == {"site chrome (the collection's next item)"}
+    assert any("新竹高於舊竹枝" in w for w in doc.warnings)  # quoted as printed, not converted
+    assert not any("新竹高于旧竹枝" in w for w in doc.warnings)
