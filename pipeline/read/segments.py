@@ -111,6 +111,8 @@ def _segment_spans(rules: Rules, first_prose: int):
         label = text_label.match(text)
         if label and is_prose(text[label.end():]):
             found.append((0, label.end(), "site chrome (a label before the text)"))
+        if m := _GENRE_AFTER_COLON.search(text):
+            found.append((m.start(1), m.end(), "site chrome (the page's keyword after a colon)"))
         if is_prose(text):
             found += _promotion_in_prose(text, rules)
         elif i < min(FRONT_LINES, first_prose):
@@ -118,6 +120,11 @@ def _segment_spans(rules: Rules, first_prose: int):
         return found
     return spans
 
+
+# A page's keyword glued after a line's colon, where the speech's own text would follow on the
+# next line: 下面，进行第三项议程：工作会议主持词. A genre's name (…稿, 主持词, 范文), which no
+# speech says of itself there.
+_GENRE_AFTER_COLON = re.compile(r"[。，、；].{4,}[：:]\s*([\u4e00-\u9fff]{0,10}(?:主持词|讲话稿|发言稿|演讲稿|致辞稿|范文))$")
 
 # What a site's note glued into prose is enclosed in: brackets, or runs of dots on both sides
 # (……此处隐藏3032字，下载文档可见……)

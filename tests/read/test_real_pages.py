@@ -457,3 +457,10 @@ def test_a_question_and_answer_page_gives_its_first_item_and_warns_in_its_own_sc
     assert {r.reason for r in doc.removed if r.line > 5} == {"site chrome (the collection's next item)"}
     assert any("新竹高於舊竹枝" in w for w in doc.warnings)  # quoted as printed, not converted
     assert not any("新竹高于旧竹枝" in w for w in doc.warnings)
+
+
+def test_a_page_s_keyword_after_an_agenda_line_s_colon_goes():
+    # wuhaninfo (tests/corpus_real): 下面，进行第三项议程：工作会议主持词
+    blocks, doc = read("同志们:\n\n今天的会议共三项议程。下面,进行第三项议程:工作会议主持词\n\n请县长讲话。")
+    assert ("paragraph", "今天的会议共三项议程。下面，进行第三项议程：") in blocks
+    assert [r.text for r in doc.removed] == ["工作会议主持词"]
