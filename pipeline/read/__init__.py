@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..model import Document, Removal
 from . import clean, script, segments, sources, split, strip, structure, unwrap
+from .patterns import NAMES_OCCASION
 from .rules import Rules, RulesError, load_rules
 
 __all__ = ["NoSpeechError", "Rules", "RulesError", "load_rules", "read_speech"]
@@ -47,6 +48,10 @@ def _read(text: str, decoded: sources.Source, source: str, rules: Rules) -> Docu
         what = "it is empty" if not text.strip() else "only promotional lines and page marks"
         raise NoSpeechError(f"no speech text found: {what}")
     removed = sorted(removed + noise + promo, key=lambda r: r.line)
+    if not any(b.type == "title" for b in blocks):  # a title the header took is named, not lost silently
+        structure_warnings += [f"line {r.line} was removed ({r.reason}) but may be the title: {r.text[:40]}"
+                               for r in promo if r.reason.startswith("promotion: header")
+                               and NAMES_OCCASION.search(r.text)][:3]
     return Document(blocks=blocks, source=source, encoding=decoded.encoding, removed=removed, reader=decoded.reader,
                     warnings=decoded.warnings + strip_warnings + structure_warnings)
 

@@ -29,6 +29,7 @@ from .patterns import (
     NAMES_KIND_FIRST,
     NAMES_OCCASION,
     OFFICE,
+    SPEAKER_TAG,
     TITLE_WORDS,
     heading_level,
     is_byline,
@@ -81,7 +82,8 @@ def locate(lines: list[Line], may_be_speech: list[bool], clean: list[bool], chro
     def title_ok(i: int) -> bool:
         text = lines[i].text
         named = TITLE_WORDS.search(_squeezed(_SEO_TAIL.sub("", text))) is not None  # 六一儿童节欢迎致辞范文
-        return i not in chrome and (clean[i] or may_be_speech[i] and named) and _title_shaped(text)
+        return (i not in chrome and (clean[i] or may_be_speech[i] and named) and _title_shaped(text)
+                and not SPEAKER_TAG.match(text))  # 男：尊敬的各位领导, a host's line
 
     salutation = next((i for i in range(n) if front_ok(i) and is_salutation(lines[i].text)
                        and i + 1 < len(lines)), None)

@@ -71,9 +71,14 @@ def is_sentence(text: str) -> bool:
     return bool(SENTENCE_END.search(text))
 
 
+# A host script's speaker before a line (男：尊敬的各位领导… 女：老师们、同学们：): the line is the
+# host's, spoken, never the speech's salutation.
+SPEAKER_TAG = re.compile(r"^(?:男|女|合|甲|乙|丙|丁|男女|主持人|主持|[AB])\s*[：:]")
+
+
 def is_salutation(text: str) -> bool:
     """The address before the body: 同志们：, or a list of addressees (尊敬的各位领导、各位来宾，女士们、先生们：)."""
-    if not SALUTATION.match(text) or heading_level(text) is not None:
+    if not SALUTATION.match(text) or heading_level(text) is not None or SPEAKER_TAG.match(text):
         return False
     words = ADDRESS_WORDS.findall(text)
     if not words:

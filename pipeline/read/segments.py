@@ -111,6 +111,8 @@ def _segment_spans(rules: Rules, first_prose: int):
         label = text_label.match(text)
         if label and is_prose(text[label.end():]):
             found.append((0, label.end(), "site chrome (a label before the text)"))
+        if m := _GLUED_PAGE_MARK.search(text):
+            found.append((m.start(), m.end(), "page mark (glued to the text)"))
         if m := _GENRE_AFTER_COLON.search(text):
             found.append((m.start(1), m.end(), "site chrome (the page's keyword after a colon)"))
         if is_prose(text):
@@ -120,6 +122,9 @@ def _segment_spans(rules: Rules, first_prose: int):
         return found
     return spans
 
+
+# A preview's page mark glued after the last sentence of its page: …谢谢大家。第1页 共1页
+_GLUED_PAGE_MARK = re.compile(r"(?<=[。！？”])\s*(?:第\s*[0-9]+\s*页\s*[，,/]?\s*共\s*[0-9]+\s*页|共\s*[0-9]+\s*页\s*[，,/]?\s*第\s*[0-9]+\s*页)\s*$")
 
 # A page's keyword glued after a line's colon, where the speech's own text would follow on the
 # next line: 下面，进行第三项议程：工作会议主持词. A genre's name (…稿, 主持词, 范文), which no

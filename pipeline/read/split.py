@@ -29,6 +29,7 @@ from .clean import Line
 from .patterns import (
     NUM_ZH,
     OFFICE,
+    SPEAKER_TAG,
     heading_level,
     is_byline,
     is_salutation,
@@ -226,6 +227,8 @@ _ADDRESS_START = re.compile(r"尊敬的|各位|亲爱的|在座的|全体|同志
 def _around_salutation(text: str) -> list[str] | None:
     """[front pieces…, salutation, body] when a salutation stands in the text with something
     glued before or after it; None when there is none (or it stands alone)."""
+    if SPEAKER_TAG.match(text):
+        return None  # 女：老师们、同学们：, a host's line
     for m in re.finditer(r"[：:]", text[:400]):
         colon = m.end()
         for s in _salutation_starts(text, colon):
@@ -303,7 +306,7 @@ def _cut_after_title_end(text: str) -> list[str]:
     """After each occasion word that ends a title, when more text follows (a speaker, or the
     title again)."""
     out, at = [], 0
-    for m in re.finditer(rf"[上中时]的{TITLE_END}|{TITLE_END}(?=[^，。、；：“”《》（）()\s精稿中时上的会]|$)", text):
+    for m in re.finditer(rf"[上中时]的{TITLE_END}|{TITLE_END}(?=[^，。、；：“”《》（）()\s精稿范中时上的会]|$)", text):
         if m.end() < len(text) and m.end() - at >= 6:
             out.append(text[at:m.end()])
             at = m.end()

@@ -196,7 +196,10 @@ def strip_lines(lines: list[Line], rules: Rules) -> tuple[list[Line], list[Remov
             # Speech text: only a strong signal on a short line that does not carry on a
             # wrapped sentence ("请登录\nhttp://…查询。"), or repetition, removes it; in the
             # front matter, before the salutation, promotion vocabulary does too.
-            if v.strong and short and not continues or repeated and v.score \
+            # Without a salutation, the line right under the title is still front matter: a site's
+            # blurb stands there (今天小编就为大家分享一篇…，希望对大家有所帮助).
+            blurb = salutation == start and i == start + 1 and v.strong and "title" in front.roles.values()
+            if v.strong and short and not continues or repeated and v.score or blurb \
                     or i < salutation and (v.strong or v.score and not is_prose(line.text)) and not _front_matter(line.text):
                 reasons[i] = _reason("promotion", v)
         elif v.strong or v.score >= rules.marketing_threshold:

@@ -464,3 +464,31 @@ def test_a_page_s_keyword_after_an_agenda_line_s_colon_goes():
     blocks, doc = read("同志们:\n\n今天的会议共三项议程。下面,进行第三项议程:工作会议主持词\n\n请县长讲话。")
     assert ("paragraph", "今天的会议共三项议程。下面，进行第三项议程：") in blocks
     assert [r.text for r in doc.removed] == ["工作会议主持词"]
+
+
+def test_a_host_script_s_speaker_tags_make_no_salutation():
+    # 2sdx.com (the seventh held-out set, after its one score): 男： 女： lines are the hosts'
+    page = (ROOT / "tests" / "corpus_heldout7" / "p_2sdx_wenyi_zhuchi.txt").read_text(encoding="utf-8")
+    blocks, _ = read(page)
+    assert blocks[0] == ("title", "党在我心中文艺汇演主持词")
+    assert ("paragraph", "女：老师们、同学们：") in blocks and not any(t == "salutation" for t, _ in blocks)
+
+
+def test_a_preview_glued_onto_one_line_keeps_its_title_and_loses_its_page_mark():
+    # zixin.com.cn (the seventh held-out set): …主持词范文 尊敬的…: …谢谢大家。第1页 共1页
+    page = (ROOT / "tests" / "corpus_heldout7" / "p_zixin_dianji.txt").read_text(encoding="utf-8")
+    blocks, doc = read(page)
+    assert blocks[0] == ("title", "某县文体中心奠基仪式主持词范文")
+    assert blocks[-1] == ("paragraph", "谢谢大家。")
+    assert any(r.reason == "page mark (glued to the text)" for r in doc.removed)
+
+
+def test_a_site_s_blurb_under_the_title_goes_and_a_lost_title_is_named():
+    # yyfangchan.com (the seventh held-out set): no salutation the reader knows, a 小编 blurb under the title
+    blocks, doc = read("在欢迎晚宴上的主持词\n\n今天小编就为大家分享一篇在欢迎晚宴上的主持词,具有很好的参考价值,希望对大家有所帮助\n\n"
+                       "总理先生,今天晚上在座的诸位贵宾:\n我谨代表你们的所有美国客人向你们表示感谢。")
+    assert blocks[0] == ("title", "在欢迎晚宴上的主持词") and not any("小编" in t for _, t in blocks)
+    # a title the header took, with no title found, is named in the warnings (2sdx's shape)
+    blocks, doc = read("党在我心中文艺汇演主持词\n\n男:尊敬的各位领导\n\n各位来宾:\n\n今天我们欢聚一堂。")
+    assert not any(t == "title" for t, _ in blocks)
+    assert "line 1 was removed (promotion: header) but may be the title: 党在我心中文艺汇演主持词" in doc.warnings
