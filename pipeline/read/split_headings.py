@@ -94,13 +94,35 @@ def _heading_then_quotation(text: str) -> list[str] | None:
     return [head, text[at:]]
 
 
+def _parallel_heading_glued(text: str) -> list[str] | None:
+    """A level-1 heading of two parallel phrases (拥抱时代，引领未来: as long as each other) glued to
+    its paragraph, whose first sentence is too long to be part of it: cut after the second
+    phrase, where a word starts."""
+    m = _LEVEL1.match(text)
+    stop = text.find("。")
+    if not m or (stop if stop >= 0 else len(text)) <= MAX_HEADING_SENTENCE:
+        return None
+    comma = text.find("，", m.end())
+    first = comma - m.end()
+    halves = text[m.end():comma] + text[comma + 1:comma + 1 + first]
+    if not 3 <= first <= 8 or re.search(r"[^\u4e00-\u9fff]", halves):
+        return None
+    cut = comma + 1 + first
+    if text[comma + 1] in "我你他她它咱大":  # 一、形势严峻，我们全县上下…: a sentence, its subject after the comma
+        return None
+    rest = text[cut:]
+    if len(rest) < 15 or rest[0] in "，、；：。" or cut - m.end() not in word_starts(text[m.end():]):
+        return None
+    return [text[:cut], rest]
+
+
 def after_heading(text: str) -> list[str]:
     """A level-1 heading ending in 。 with its paragraph glued on (leads never open with 一、);
     a heading of any level with its paragraph one space apart."""
     glued = _heading_then_text(text)
     if glued:
         return glued
-    quoted = _heading_then_quotation(text)
+    quoted = _heading_then_quotation(text) or _parallel_heading_glued(text)
     if quoted:
         return quoted
     if _LEVEL1.match(text):

