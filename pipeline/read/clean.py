@@ -77,9 +77,17 @@ def _neighbours(text: str, i: int, j: int) -> tuple[str, str]:
 
 def fix_punctuation(text: str) -> str:
     """ASCII , : ; ? ! ( ) next to Chinese text made full-width (document-model.md): a bracket
-    pair together, when either bracket has a Chinese neighbour or it encloses Chinese text."""
-    if _ASCII_MARKS.isdisjoint(text):
-        return text
+    pair together, when either bracket has a Chinese neighbour or it encloses Chinese text.
+    A run of marks goes whole, each one next to the one made full-width before it (彩虹?? → 彩虹？？)."""
+    while not _ASCII_MARKS.isdisjoint(text):
+        fixed = _fix_punctuation_once(text)
+        if fixed == text:
+            break
+        text = fixed
+    return text
+
+
+def _fix_punctuation_once(text: str) -> str:
     out = list(text)
     stack: list[int] = []
     pairs: dict[int, int] = {}
@@ -120,7 +128,7 @@ def clean_lines(text: str) -> tuple[list[Line], list[Removal]]:
     broke = False
     for no, original in enumerate(raw, 1):
         content = original.strip().strip(INVISIBLE).strip()
-        if content[:1] in BULLETS and len(content) > 2 and "\u4e00" <= content.lstrip(BULLETS + INDENT)[:1] <= "\u9fff":
+        if content[:1] in BULLETS and len(content) > 2 and "\u4e00" <= content.lstrip(BULLETS + INDENT).lstrip("“‘《（(【「")[:1] <= "\u9fff":
             content = content.lstrip(BULLETS + INDENT)
         if not content:
             blanks += 1

@@ -163,7 +163,8 @@ def _byline_like(text: str) -> bool:
         return True
     if text.endswith(("：", ":")) and SPEAKER_AFTER_OFFICE.search(text) and len(text) <= 25:
         return True
-    if len(text) > 30 or is_sentence(text) or heading_level(text) is not None or TITLE_WORDS.search(text):
+    if (len(text) > 30 or is_sentence(text) or heading_level(text) is not None or TITLE_WORDS.search(text)
+            or NAMES_OCCASION.search(text)):  # …校长致辞稿: an office before the kind of speech, no name
         return False
     bare = text.strip("（）() ")
     return (bool(re.fullmatch(r"[\u4e00-\u9fff]{2,4}|[xX×＊*]{2,}|[A-Za-z]{2,4}", bare))

@@ -25,13 +25,13 @@ SENTENCE_END = re.compile(r"(?:[。！？；：!?;:…]|(?<=[\u4e00-\u9fff”])\
 SALUTATION = re.compile(r"^[^。！？!?]{1,80}[：:]$")
 ADDRESS_WORDS = re.compile(r"同志|各位|朋友|代表|来宾|领导|女士|先生|老师|同学|嘉宾|大家|战友|青年|委员|职工|员工|病友|家长"
                            r"|校友|乡亲|同仁|同事|贵宾|专家|成员|人士|学员|姐妹|兄弟|同胞|伙伴|网友|村民|居民|市民|会员|党员"
-                           r"|师生|队员|运动员|裁判员")
+                           r"|师生|队员|运动员|裁判员|教师|教职工|学生")
 # What a long salutation is made of besides address words: 尊敬的×××书记、各位来宾，女士们：
 ADDRESS_FILLER = re.compile(r"尊敬的|亲爱的|在座的|全体|各位|们|們|和|及|以及|[、，,：:\s×]")
 # A list of addressees: its first item opens with 尊敬的/各位/…, its last is people addressed.
 _ADDRESSEE_LAST = re.compile(r"(同志|朋友|来宾|嘉宾|代表|老师|同学|女士|先生|领导|战友|委员|青年|家长|校友|职工|员工|干部"
                              r"|工作者|模范|同仁|同事|乡亲|父老|学子|贵宾|专家|成员|人士|学员|姐妹|兄弟|同胞|伙伴|网友|村民|居民"
-                             r"|市民|会员|党员|师生|队员|运动员|裁判员|各位)(们|們)?$")
+                             r"|市民|会员|党员|师生|队员|运动员|裁判员|教师|教职工|学生|家人|各位)(们|們)?$")
 _ADDRESSEE_FIRST = re.compile(r"^(尊敬的|亲爱的|各位|在座的|全体)")
 
 SUBTITLE = re.compile(r"^(——|--|—|－－|一一(?=在|于))")  # 一一: a dash as a copy's OCR reads it

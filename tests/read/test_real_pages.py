@@ -500,3 +500,16 @@ def test_a_heading_of_two_parallel_phrases_glued_to_its_paragraph():
     assert blocks[0] == ("heading", "一、拥抱时代，引领未来") and blocks[1][1].startswith("有网友开玩笑说")
     blocks, _ = read("一、形势严峻,我们全县上下务必充分认识国内外经济波动对我县的影响,坚定信心,进一步增强应对当前复杂局势的能力。")
     assert len(blocks) == 1
+
+
+def test_shapes_of_the_eighth_held_out_set():
+    # lfppt (a bulleted copy of the title), xuefen (…校长致辞稿 is a title, not a speaker),
+    # yiwenmi (教师们 addressed), eegugm (a run of marks goes whole)
+    blocks, _ = read("•“中秋节”国旗下讲话稿:最美中秋\n\n老师们、同学们:\n\n中秋节就要到了。")
+    assert blocks[0] == ("title", "“中秋节”国旗下讲话稿：最美中秋")
+    blocks, _ = read("中学开学典礼校长致辞稿篇一\n\n尊敬的各位家长、老师,亲爱的同学们:\n\n大家好!")
+    assert blocks[0] == ("title", "中学开学典礼校长致辞稿")
+    blocks, _ = read("毕业典礼致辞\n\n亲爱的同学们,辛勤工作的高三教师们:\n\n今天我们在这里隆重集会。")
+    assert blocks[1] == ("salutation", "亲爱的同学们，辛勤工作的高三教师们：")
+    blocks, _ = read("中秋节讲话\n\n親情是雨后的彩虹??")
+    assert blocks[-1] == ("paragraph", "親情是雨后的彩虹？？")
