@@ -37,7 +37,7 @@ from .patterns import (
 )
 
 # A title ends with the occasion's kind of speech: 讲话, 发言, 致辞, 主持词 …
-TITLE_END = r"(?:讲话稿|发言稿|致辞稿|讲话|发言|致辞|致词|主持词|讲稿|演讲|报告|贺词|祝词|欢迎词|欢送词|答谢词|开幕词|闭幕词|开场白|结束语|献词|党课)"
+TITLE_END = r"(?:讲话稿|发言稿|致辞稿|讲话|发言|致辞|致词|主持词|讲稿|演讲|报告|贺词|祝词|欢迎词|欢送词|答谢词|开幕词|闭幕词|欢迎辞|欢送辞|答谢辞|开幕辞|闭幕辞|开场白|结束语|献词|党课)"
 _SPACES = re.compile(r"[ \t\u3000\u00a0]+")
 _SENTENCE_END = "。！？；：!?;:…”’」』）)"
 MIN_SPACED_PAGE = 150  # characters: a shorter line is a paragraph with a stray space, not a page

@@ -134,6 +134,8 @@ def after_heading(text: str) -> list[str]:
             return [text[:stop + 1], *(_heading_then_text(text[stop + 1:]) or [text[stop + 1:]])]
     if heading_level(text) is not None:
         m = _SPACES.search(text)
+        if m and text[m.start() - 1:m.start()].isdigit():
+            m = None  # a column's wrap inside a date or number (今年7 月13日), not a heading's end
         if m and 4 <= m.start() <= 50 and not is_sentence(text[:m.start()]) and "。" not in text[:m.start()]:
             rest = text[m.end():]
             if len(rest) >= 20 and re.search("[，。]", rest):

@@ -513,3 +513,12 @@ def test_shapes_of_the_eighth_held_out_set():
     assert blocks[1] == ("salutation", "亲爱的同学们，辛勤工作的高三教师们：")
     blocks, _ = read("中秋节讲话\n\n親情是雨后的彩虹??")
     assert blocks[-1] == ("paragraph", "親情是雨后的彩虹？？")
+
+
+def test_a_welcome_speech_title_in_two_lines_and_a_space_inside_a_date():
+    # mjhdc (the ninth held-out set, after its one score): 欢迎辞 names the kind as 欢迎词 does
+    blocks, _ = read("迎英國皮卡特師生訪問團\n歡迎辭\n瀘州高中校長 肖林\n尊敬的凱迪女士:\n今天陽光燦爛,瀘高校園迎來尊貴的客人。")
+    assert blocks[0] == ("title", "迎英國皮卡特師生訪問團歡迎辭") and blocks[1] == ("byline", "瀘州高中校長 肖林")
+    # a column's wrap space inside a date does not end a heading there
+    blocks, _ = read("一、学习会议精神 今年7 月13日至14日,全国教育工作会议在北京召开。")
+    assert blocks[0] == ("heading", "一、学习会议精神")
