@@ -75,6 +75,9 @@ class Document:
             "encoding": self.encoding,
             "reader": self.reader,
             "blocks": [b.to_json() for b in self.blocks],
-            "removed": [r.to_json() for r in self.removed],
+            # Longest first (each has its line): a reader that cuts the segments out of the raw
+            # lines to account for them must cut 过(zhe) before 和(he), or "he" splits "zhe".
+            # The report (report.py) lists them in the file's order.
+            "removed": [r.to_json() for r in sorted(self.removed, key=lambda r: (-len(r.text), r.line))],
             "warnings": list(self.warnings),
         }

@@ -42,13 +42,17 @@ def metadata_labels_pattern(labels: tuple[str, ...]) -> re.Pattern:
 _STAMPED_DATE = re.compile(r"(?:更新|发布|发表|上传|录入)(?:于|时间|日期)?\s*[：:]?\s*[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日")
 
 
+_OWN_LABEL = re.compile(r"^[\u4e00-\u9fff]{2,4}\s*[：:]\s*\S")
+
+
 def is_metadata_line(text: str, labels: re.Pattern) -> bool:
     """A page's metadata: labelled values, a time stamp, or a date with counts and file facts.
     Never a sentence, never long."""
     if len(text) > 90 or is_sentence(text) and not text.endswith(("：", ":")):
         return False
     found = labels.findall(text)
-    if found and (text.startswith(tuple(found)) or len(found) >= 2) and "。" not in text:
+    # …or a known label after a label of the page's own: 小说： 中国现代名人演说精粹 字数： 每页4000字
+    if found and (text.startswith(tuple(found)) or len(found) >= 2 or _OWN_LABEL.match(text)) and "。" not in text:
         return True
     if TIME_STAMP.search(text) and "。" not in text and "，" not in text:
         return True

@@ -50,6 +50,9 @@ SPEAKER_AFTER_OFFICE = re.compile(rf"{OFFICE.pattern}\s*(?:[\u4e00-\u9fff]{{2,3}
 # The speaker named by a label: 授课：茹万春, 主讲人：王××, 讲话人：张三
 SPEAKER_LABEL = re.compile(r"^(主讲人?|授课人?|讲授|讲话人|发言人|报告人|致辞人|演讲人)\s*[：:]\s*\S{2,10}$")
 
+# When and where, in brackets under the title: 〖时间：下午4:10至6:30，地点：人民大会堂。〗
+OCCASION_NOTE = re.compile(r"[〖【（(\[][^〖【（(\[]{0,70}(?:时间|時間|地点|地點)\s*[：:][^〖【（(\[]{0,70}[〗】）)\]]")
+
 
 @dataclass
 class Front:
@@ -159,7 +162,7 @@ def _above_salutation(lines, salutation, front_ok, title_ok, may_be_speech, chro
 def _byline_like(text: str) -> bool:
     """A byline, or what only a byline is right under a title or above its salutation: a name
     alone (傅西路, XXX), a speaker without a space (中信工程董事长金志宏, 全国政协主席王沪宁：), a date."""
-    if is_byline(text):
+    if is_byline(text) or OCCASION_NOTE.fullmatch(text):
         return True
     if text.endswith(("：", ":")) and SPEAKER_AFTER_OFFICE.search(text) and len(text) <= 25:
         return True

@@ -116,6 +116,12 @@ def noise_spans(text: str) -> list[tuple[int, int, str]]:
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹ"
 # Pinyin a conversion to traditional script left after characters: 戰(zhàn)略, cut open at a line's end: 發(fā
 PINYIN_GLOSS = re.compile(rf"(?<=[\u3400-\u9fff])[（(][a-zü]*[{_TONED}][a-zü]*(?:[）)]|$)")
+# The same without tone marks (過(guo)去(qu), 大(da)(da)): one whole syllable in brackets right after a
+# character. Plain Latin in brackets may be the author's (网络(web)), so it takes more of them.
+_SYLLABLE = (r"(?:[zcs]h|[bpmfdtnlgkhjqxrzcsyw])?(?:iang|iong|uang|ueng|ang|eng|ing|ong|iao|ian|uai|uan|üan|van"
+             r"|ai|ei|ao|ou|an|en|er|ia|ie|iu|in|ua|uo|ui|un|üe|ün|ve|ue|vn|a|o|e|i|u|ü|v)")
+PINYIN_GLOSS_TONELESS = re.compile(rf"(?<=[\u3400-\u9fff])(?:[（(]{_SYLLABLE}[）)])+")
+MIN_TONELESS = 6
 # A comma a site inserted before another mark, all through a text: 繁花似錦,,綠草如茵,。
 INSERTED_COMMA = re.compile(r"[，,](?=[，,。！？；：、!?;])")
 # A question mark a conversion put after a paragraph's last mark: 大家下午好！?
@@ -127,11 +133,13 @@ def systematic_spans(texts: list[str]) -> list[list[tuple[int, int, str]]]:
     """Per line, the spans of noise that is noise because the whole text has it throughout:
     pinyin glosses after characters, commas inserted before other marks."""
     out = [[] for _ in texts]
-    for pattern, reason in ((PINYIN_GLOSS, "conversion noise (pinyin after a character)"),
-                            (INSERTED_COMMA, "copy-protection noise (a comma inserted before a mark)"),
-                            (STRAY_QUESTION, "conversion noise (a question mark after a paragraph's end)")):
+    for pattern, reason, least in (
+            (PINYIN_GLOSS, "conversion noise (pinyin after a character)", MIN_SYSTEMATIC),
+            (PINYIN_GLOSS_TONELESS, "conversion noise (pinyin after a character)", MIN_TONELESS),
+            (INSERTED_COMMA, "copy-protection noise (a comma inserted before a mark)", MIN_SYSTEMATIC),
+            (STRAY_QUESTION, "conversion noise (a question mark after a paragraph's end)", MIN_SYSTEMATIC)):
         found = [[(m.start(), m.end()) for m in pattern.finditer(t)] for t in texts]
-        if sum(map(len, found)) >= MIN_SYSTEMATIC:
+        if sum(map(len, found)) >= least:
             for spans, line_spans in zip(out, found):
                 spans += [(a, b, reason) for a, b in line_spans]
     return out

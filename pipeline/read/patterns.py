@@ -92,8 +92,16 @@ def is_salutation(text: str) -> bool:
     # 尊敬的各位五一劳动模范、优秀工作者、亲爱的同志们：
     # 亲爱的2022届毕业生同学们：
     items = [i for i in re.split(r"[、，,\s]+", text[:-1]) if i]
-    return (len(text) <= 60 and bool(items) and all(len(i) <= 16 for i in items)
-            and bool(_ADDRESSEE_FIRST.match(items[0])) and bool(_ADDRESSEE_LAST.search(items[-1])))
+    if not (len(text) <= 60 and items and all(len(i) <= 16 for i in items)):
+        return False
+    if _ADDRESSEE_FIRST.match(items[0]) and _ADDRESSEE_LAST.search(items[-1]):
+        return True
+    # People named in the plural, every one: 同学们，红卫兵战士们，同志们：
+    if len(items) >= 2 and all(re.fullmatch(r"[\u4e00-\u9fff]{1,8}[们們]", i) for i in items):
+        return bool(_ADDRESSEE_LAST.search(items[-1]))
+    # 各位 and whom, alone: 各位高邻友朋： (not 各位请注意：, a sentence's start)
+    return (len(items) == 1 and bool(re.fullmatch(r"各位[\u4e00-\u9fff]{2,4}", items[0]))
+            and not re.search("[请要是在把将对说应能都也就还已]", items[0][2:]))
 
 
 def is_byline(text: str) -> bool:

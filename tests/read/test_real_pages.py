@@ -57,6 +57,7 @@ def test_common_characters_are_gb2312_or_big5_level_one():
     "时间：2022-05-11 11:04:00", "时间：2015-02-16 16:16   作者：网站管理员   点击：", "日期：2023.01.21 来源：香江集团",
     "发表单位：团市委    发表时间：2010-01-20 11:21", "2022年10月23日12:55", "公文搜 2021-08-31 21:01:46 讲话发言",
     "2023-09-23 383", "2024-05-12 999+ 58.7KB 12 页 海报", "字数：4013 字 浏览：851次 下载：2次",
+    "小说: 中国现代名人演说精粹 字数: 每页4000字",  # a label of the page's own before a known one
 ])
 def test_metadata_lines(text):
     assert is_metadata_line(text, LABELS)
@@ -325,6 +326,42 @@ def test_pinyin_glosses_and_inserted_commas_throughout_a_page_are_noise():
                      "今天,有9407名同学(xué)圆满完成学(xué)业。")
     assert blocks == [("title", "在毕业典礼上的讲话"), ("salutation", "亲爱的同学们："), ("paragraph", "大家上午好！"),
                       ("paragraph", "六月的师大，繁花似锦，绿草如茵。带着离愁别绪，我们又迎来毕业季。今天，有9407名同学圆满完成学业。")]
+
+
+def test_pinyin_glosses_without_tones_throughout_a_page_are_noise():
+    # 001net: 過(guo)去(qu), doubled 大(da)(da); a single bracketed word (网络(web)) stays.
+    blocks, doc = read("同志們,朋友們:\n在過(guo)去(qu)8個多月時間里,我們黨團結帶(dai)領全國各族人(ren)民,進行(xing)了一場(chang)"
+                       "驚心動魄的抗(kang)疫大(da)(da)戰。\n我們要建好網絡(web)平臺。")
+    assert blocks == [("salutation", "同志們，朋友們："),
+                      ("paragraph", "在過去8個多月時間里，我們黨團結帶領全國各族人民，進行了一場驚心動魄的抗疫大戰。"),
+                      ("paragraph", "我們要建好網絡（web）平臺。")]
+    assert {r.text for r in doc.removed} >= {"(guo)", "(da)(da)"}
+    few = read("我们要建好网络(web)平台，用好数据(data)和(api)接口。")[0]
+    assert few == [("paragraph", "我们要建好网络（web）平台，用好数据（data）和（api）接口。")]
+
+
+def test_salutations_of_plural_addressees_and_a_note_of_time_and_place():
+    # wengewang: the salutation lists people in the plural; a bracketed note of time and place
+    # stands with the bylines; the page's archive header above is not the title.
+    blocks, _ = read("查看完整版本: [-- 周恩来在接见外地革命师生大会上的讲话 1966.11.27 --]\n\n玉岭 2005-08-11 16:27\n"
+                     "周恩来在接见外地革命师生大会上的讲话\n\n周恩来\n\n1966.11.27\n\n〖时间:下午 4 : 10 至 6 : 30 ,地点:人民大会堂。〗\n\n"
+                     "同学们,红卫兵战士们,同志们:\n\n我首先代表毛主席和他的亲密战友向你们问好!现在让我向你们致以敬礼。")
+    assert [t for t, _ in blocks] == ["title", "byline", "byline", "byline", "salutation", "paragraph"]
+    assert blocks[0][1] == "周恩来在接见外地革命师生大会上的讲话"
+    # okb: 各位 and whom; an SEO headline above the page's metadata is not the title.
+    blocks, _ = read("男人性功能多长:何祚榕:庆祝中共建党九十年座谈会的发言\n\n来源:百度文库 编辑:偶看新闻 时间:2024/04/30 06:34:09\n"
+                     "庆祝中共建党九十年座谈会的发言\n\n各位高邻友朋:\n\n今天我们在这里隆重集会庆祝我们党的90周年，据国际解密材料，如此。")
+    assert blocks[:2] == [("title", "庆祝中共建党九十年座谈会的发言"), ("salutation", "各位高邻友朋：")]
+    assert read("各位请注意：\n今天的会议很重要，大家要认真听，认真记。")[0][0] == ("paragraph", "各位请注意：")
+
+
+def test_a_book_readers_page_chrome():
+    # 9wshu: the book's part, its page title, its facts and the reader's keys are not the speech.
+    blocks, _ = read("九味书屋 > 武侠仙侠电子书 > 中国现代名人演说精粹 >\n\n第42部分\n\n中国现代名人演说精粹-第42部分\n\n"
+                     "小说: 中国现代名人演说精粹 字数: 每页4000字\n\n按键盘上方向键 ← 或 → 可快速上下翻页,按键盘上的 Enter 键可回到本书目录页,"
+                     "按键盘上方向键 ↑ 可回到本页顶部!\n————未阅读完?加入书签已便下次继续阅读!\n\n\n\n"
+                     "中国共产党,难道他们还不是日寇汉奸的第五纵队么?他们早不提迟不提,偏偏在现在公开提出。")
+    assert blocks == [("paragraph", "中国共产党，难道他们还不是日寇汉奸的第五纵队么？他们早不提迟不提，偏偏在现在公开提出。")]
 
 
 def test_a_traditional_page_is_read_through_its_simplified_view_and_printed_as_it_is():
