@@ -20,6 +20,7 @@ SCORED_ONCE = {
     "corpus_heldout7": {"blocks": 0.899, "types": 0.978, "lost": 33, "leaked": 3},
     "corpus_heldout8": {"blocks": 0.972, "types": 0.957, "lost": 1, "leaked": 1},
     "corpus_heldout9": {"blocks": 0.8, "types": 1.0, "lost": 322, "leaked": 0},
+    "corpus_heldout10": {"blocks": 0.872, "types": 0.985, "lost": 42, "leaked": 1},
     "corpus_heldout11": {"blocks": 0.954, "types": 0.887, "lost": 0, "leaked": 25},
 }
 
