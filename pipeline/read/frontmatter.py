@@ -187,6 +187,16 @@ def _from_title(lines: list[Line], i: int, title_ok, front_ok, chrome: set[int] 
                and not TITLE_WORDS.search(lines[top - 1].text) and not is_byline(lines[top - 1].text)
                and sum(len(l.text) for l in lines[top - 1:i + 1]) <= MAX_TITLE_CHARS):
             top -= 1
+    # A title a hard-wrapped copy cut mid-phrase (…重大意义，着 / 力营造高质量发展良好政治生态): its
+    # short rest on the next line, no sentence, no other front matter.
+    if i + 1 < len(lines) and i == top and not NAMES_OCCASION.search(lines[i].text) \
+            and re.search(r"[\u4e00-\u9fff，、]$", lines[i].text):
+        rest = lines[i + 1].text
+        if (not lines[i + 1].blank_before and i + 1 not in chrome and front_ok(i + 1) and title_ok(i + 1)
+                and not _byline_like(rest) and not is_prose(rest) and not is_sentence(rest)
+                and heading_level(rest) is None and len(lines[i].text + rest) <= MAX_TITLE_CHARS
+                and len(rest) < len(lines[i].text)):
+            i += 1
     roles = {k: "title" for k in range(top, i + 1)}
     start = top
     while start > 0 and top - start < 2 and front_ok(start - 1) and is_byline(lines[start - 1].text):

@@ -99,6 +99,10 @@ def is_salutation(text: str) -> bool:
     # People named in the plural, every one: 同学们，红卫兵战士们，同志们：
     if len(items) >= 2 and all(re.fullmatch(r"[\u4e00-\u9fff]{1,8}[们們]", i) for i in items):
         return bool(_ADDRESSEE_LAST.search(items[-1]))
+    # Whom, described, in the plural: 2012届硕士毕业研究生同学们：
+    if (len(items) == 1 and len(items[0]) <= 20 and re.search("[们們]$", items[0])
+            and _ADDRESSEE_LAST.search(items[0]) and not re.search("[请要是在把将对说应能都也就还已我你他她的了]", items[0])):
+        return True
     # 各位 and whom, alone: 各位高邻友朋： (not 各位请注意：, a sentence's start)
     return (len(items) == 1 and bool(re.fullmatch(r"各位[\u4e00-\u9fff]{2,4}", items[0]))
             and not re.search("[请要是在把将对说应能都也就还已]", items[0][2:]))

@@ -42,7 +42,8 @@ _SPACES = re.compile(r"[ \t\u3000\u00a0]+")
 _SENTENCE_END = "。！？；：!?;:…”’」』）)"
 MIN_SPACED_PAGE = 150  # characters: a shorter line is a paragraph with a stray space, not a page
 MAX_FRONT_PIECE = 80
-MIN_GLUED_PAGE = 300  # a line this long with headings inside is a page that lost its breaks
+MIN_GLUED_PAGE = 300
+MIN_KEPT_BREAKS = 4  # lines that end a sentence  # a line this long with headings inside is a page that lost its breaks
 
 
 def split_glued(lines: list[Line]) -> list[Line]:
@@ -51,6 +52,8 @@ def split_glued(lines: list[Line]) -> list[Line]:
     numbering = 0
     # Without a salutation, a title glued into a line after a sentence is found by its occasion.
     title_wanted = not any(_has_salutation(l.text) for l in lines[:FRONT_LINES])
+    # Paragraphs each on a line of its own: the page kept its breaks.
+    kept_breaks = sum(1 for l in lines if len(l.text) >= 40 and l.text.rstrip()[-1:] in "。！？!?") >= MIN_KEPT_BREAKS
     page_titles: list[str] = []  # short lines at the top: a page title the text may start with again
     for index, line in enumerate(lines):
         copy = None
@@ -64,6 +67,8 @@ def split_glued(lines: list[Line]) -> list[Line]:
                             indented=line.indented if k == 0 else False) for k, p in enumerate(wrapped)]
             continue
         pieces = _at_spaced_breaks(line.text) if len(line.text) >= MIN_SPACED_PAGE else [line.text]
+        if len(pieces) == 2 and kept_breaks:  # one space after a sentence, in a page that kept its breaks:
+            pieces = [line.text]              # a stray space (…祝贺！ 祝贺你们…), not a lost break
         if len(line.text) >= MIN_GLUED_PAGE:
             pieces = [q for p in pieces for q in _at_glued_headings(p)]
         if not salutation_seen:

@@ -355,6 +355,32 @@ def test_salutations_of_plural_addressees_and_a_note_of_time_and_place():
     assert read("各位请注意：\n今天的会议很重要，大家要认真听，认真记。")[0][0] == ("paragraph", "各位请注意：")
 
 
+def test_a_hosts_ellipsis_lines_and_a_stray_space_in_a_page_with_breaks_are_the_speechs():
+    # xiezuomuban: ………………. under each agenda item stands for the speeches (not a separator rule).
+    blocks, doc = read("在2024年全区营商环境大会上的主持讲话\n同志们:\n现在开会。\n"
+                       "首先,进行第一项议程:请区委常委X同志通报全区2023年营商环境质量提升行动落实情况。\n……………….\n"
+                       "下面,进行第二项议程:请有关单位作表态发言。\n……………….\n同志们,今天的会议开得很好。")
+    assert [t for t, _ in blocks].count("paragraph") == 6 and blocks[4] == ("paragraph", "……………….")
+    assert read("在会议上的讲话\n同志们：\n我讲三点。\n==========\n谢谢大家。")[0][-1] == ("paragraph", "谢谢大家。")
+    # fanwen118: paragraphs on their own lines; one space after a sentence inside one is a stray.
+    body = "今天,你们作为南开大学的研究生毕业了,我向你们表示衷心的祝贺! 祝贺你们成功地走过了“南开研究生”的人生阶段,在这个阶段中,学会“研究”是你们人生的主题。"
+    more = "\n".join("第%d段,这是一个完整的段落,它有自己的一行,并以句号结束,和真正的网页一样,每段一行。" % k for k in range(4))
+    blocks, _ = read("永远做合格的南开毕业研究生\n\n——在南开大学硕士研究生毕业典礼上的讲话\n\n南开校长 龚克\n\n"
+                     "2012届硕士毕业研究生同学们:\n\n" + body + "\n" + more)
+    assert blocks[3] == ("salutation", "2012届硕士毕业研究生同学们：")
+    assert blocks[4][1].startswith("今天，你们") and blocks[4][1].endswith("人生的主题。")
+
+
+def test_a_title_a_hard_wrapped_copy_cut_mid_phrase():
+    # 51gongwen: the title's short rest is on the next line, the body wrapped at 33.
+    blocks, _ = read("廉政党课:充分认识全面从严治党的重大意义,着\n力营造高质量发展良好政治生态\n"
+                     "按照领导干部到联系点讲党课的要求,根据支部工作安排,结合自己对全\n面从严治党的一些认识和思考,今天,我以《充分认识全面从严治党的重大意\n"
+                     "义,着力营造高质量发展良好政治生态》为题,与大家作个交流探讨,重点从\n提高思想认识这个层面谈谈自己对全面从严治党一些体会。\n"
+                     "一、全面从严治党是中国共产党的优良传统。\n中国共产党近百年的发展历史,既是一部革命史、建设史和改革奋斗史,\n也是一部坚定不移全面从严治党的发展史。")
+    assert blocks[0] == ("title", "廉政党课：充分认识全面从严治党的重大意义，着力营造高质量发展良好政治生态")
+    assert blocks[1][1].startswith("按照领导干部")
+
+
 def test_a_book_readers_page_chrome():
     # 9wshu: the book's part, its page title, its facts and the reader's keys are not the speech.
     blocks, _ = read("九味书屋 > 武侠仙侠电子书 > 中国现代名人演说精粹 >\n\n第42部分\n\n中国现代名人演说精粹-第42部分\n\n"
