@@ -96,8 +96,11 @@ def is_salutation(text: str) -> bool:
         return False
     if _ADDRESSEE_FIRST.match(items[0]) and _ADDRESSEE_LAST.search(items[-1]):
         return True
-    # People named in the plural, every one: 同学们，红卫兵战士们，同志们：
-    if len(items) >= 2 and all(re.fullmatch(r"[\u4e00-\u9fff]{1,8}[们們]", i) for i in items):
+    # People named in the plural, every one (同学们，红卫兵战士们，同志们：), or each addressed
+    # (中華人民共和國主席先生，劉淇先生，奧組委的成員們，親愛的運動員們：), no verb among them.
+    if len(items) >= 2 and not any(re.search("[请要是在把将对向我你他她感欢谢]", i) for i in items) and (
+            all(re.fullmatch(r"[\u4e00-\u9fff]{1,8}[们們]", i) for i in items)
+            or all(_ADDRESSEE_LAST.search(i) for i in items)):
         return bool(_ADDRESSEE_LAST.search(items[-1]))
     # Whom, described, in the plural: 2012届硕士毕业研究生同学们：
     if (len(items) == 1 and len(items[0]) <= 20 and re.search("[们們]$", items[0])

@@ -84,6 +84,8 @@ def split_glued(lines: list[Line]) -> list[Line]:
             pieces = expanded
             pieces = [q for p in pieces for q in _date_and_name(p)]
             pieces = [q for p in pieces for q in _title_then_speaker(p)]
+            if index < FRONT_LINES:
+                pieces = [q for p in pieces for q in _title_before_address(p)]
         if title_wanted:
             cut = _around_complete_title(line.text)
             if cut is not None:
@@ -327,6 +329,19 @@ def _title_then_speaker(text: str) -> list[str]:
         if m.end() >= 6 and rest and is_byline(rest) and not re.match(r"[稿词]", rest):
             return [text[:m.end()], rest]
     return [text]
+
+
+# A short title that names the kind of speech, glued before the addressees it opens with (a
+# preview's chunk number 1、 may stand before it): 1、模拟政协发言稿老师们,同学们,大家好,…
+_TITLE_BEFORE_ADDRESS = re.compile(
+    rf"^([0-9]{{1,2}}、)?([^，。！？：、\s]{{2,24}}?{TITLE_END})(?=(?:尊敬的|亲爱的|各位|老师们|同学们|同志们|女士们|朋友们|家长们)[^：:]{{0,30}}[，,：:])")
+
+
+def _title_before_address(text: str) -> list[str]:
+    m = _TITLE_BEFORE_ADDRESS.match(text)
+    if not m or len(text) - m.end() < 20:
+        return [text]
+    return [p for p in (m.group(1), m.group(2), text[m.end():]) if p]
 
 
 def _cut_letter_spaced(text: str) -> list[str]:

@@ -381,6 +381,17 @@ def test_a_title_a_hard_wrapped_copy_cut_mid_phrase():
     assert blocks[1][1].startswith("按照领导干部")
 
 
+def test_a_list_of_addressees_each_named_and_a_title_glued_before_them():
+    from pipeline.read.patterns import is_salutation
+    # 004km (its simplified view): every item an addressee, none opening with 尊敬的
+    assert is_salutation("中华人民共和国主席先生，刘淇先生，奥组委的成员们，亲爱的中国朋友们，亲爱的运动员们：")
+    assert not is_salutation("我爱的老师，他的朋友们：")
+    # taowenge: a preview's chunk number, the title, then the addressees and the text, on one line
+    blocks, _ = read("1、模拟政协发言稿老师们,同学们,大家好,我是来自高二八班的成紫阳。很荣幸能站在这里和大家分享本次模拟政协活动的经历。")
+    assert blocks[0] == ("title", "模拟政协发言稿")
+    assert blocks[-1][1].startswith("老师们，同学们，大家好，我是")
+
+
 def test_a_book_readers_page_chrome():
     # 9wshu: the book's part, its page title, its facts and the reader's keys are not the speech.
     blocks, _ = read("九味书屋 > 武侠仙侠电子书 > 中国现代名人演说精粹 >\n\n第42部分\n\n中国现代名人演说精粹-第42部分\n\n"
