@@ -109,13 +109,16 @@ def test_make_rebuilds_only_what_is_stale(tmp_path):
     for name in ("pipeline", "scripts", ".venv"):
         os.symlink(ROOT / name, tmp_path / name)
     for name in ("Makefile", "pyproject.toml"):
-        shutil.copy(ROOT / name, tmp_path / name)
+        # copy2 keeps the times: a pyproject.toml newer than .venv/.installed would have make
+        # run the set-up here, and pip point the shared .venv's editable install at this copy.
+        shutil.copy2(ROOT / name, tmp_path / name)
     (tmp_path / "inputs").mkdir()
     for name in ("甲", "乙"):
         shutil.copy(SAMPLE, tmp_path / "inputs" / f"{name}.txt")
     make = lambda *a: subprocess.run(["make", *a], cwd=tmp_path, capture_output=True, text=True, timeout=300)
     first = make("-j2")
     assert first.returncode == 0, first.stderr
+    assert "scripts/setup.sh" not in first.stdout  # the set-up is the project's, done once
     assert sorted(p.name for p in (tmp_path / "outputs").iterdir()) == [
         "乙.docx", "乙.pdf", "乙.report.txt", "甲.docx", "甲.pdf", "甲.report.txt"]
     assert "convert" not in make("-n").stdout
