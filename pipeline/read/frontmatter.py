@@ -238,8 +238,10 @@ def _titled_by_occasion(lines, n, title_ok, front_ok, may_be_speech, chrome) -> 
     # (the others are the page's title and headline, with its furniture between them).
     # A copy with no text after it is a page's tag or footer (标签：… 庆祝教师节讲话), not that one.
     last_body = max((j for j in range(len(lines)) if j not in chrome and _body_like(lines[j].text)), default=-1)
-    last_copy = {_key(lines[i].text): i for i in candidates if i < last_body}
-    candidates = [i for i in candidates if last_copy.get(_key(lines[i].text), i) == i]
+    # A copy is the same title give or take a word at its ends (在X省…上的讲话 / X省…上的讲话).
+    copies = [i for i in candidates if i < last_body]
+    candidates = [i for i in candidates
+                  if not any(j > i and _same_title(lines[i].text, lines[j].text) for j in copies)]
 
     def following(i: int) -> str:
         return next((lines[j].text for j in range(i + 1, len(lines)) if j not in chrome), "")
@@ -294,9 +296,14 @@ def _with_duplicates(lines: list[Line], front: Front) -> Front:
     """Lines above the speech that repeat its title: a page title, a headline, a breadcrumb's end."""
     title = "".join(lines[i].text for i in front.title)
     if title:
-        key = _key(title)
-        front.duplicates = {i for i in range(front.start) if _key(lines[i].text) == key}
+        front.duplicates = {i for i in range(front.start) if _same_title(lines[i].text, title)}
     return front
+
+
+def _same_title(a: str, b: str) -> bool:
+    a, b = _key(a), _key(b)
+    short, long = sorted((a, b), key=len)
+    return short == long or len(short) >= 8 and short in long and len(long) - len(short) <= 2
 
 
 def _key(text: str) -> str:

@@ -27,6 +27,7 @@ class Signal:
     weight: int = 1
     strong: bool = False
     cut: bool = False  # near the end, everything from a line with this signal on is footer
+    inline: bool = False  # its words alone are cut out of a sentence where a space sets them off
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,8 @@ def load_rules(extra: tuple[str, ...] = ()) -> Rules:
             where = f"{path}: signal {s.get('name', i + 1)!r}"
             try:
                 signals.append(Signal(str(s["name"]), re.compile(s["pattern"]), int(s.get("weight", 1)),
-                                      bool(s.get("strong", False)), bool(s.get("cut", False))))
+                                      bool(s.get("strong", False)), bool(s.get("cut", False)),
+                                      bool(s.get("inline", False))))
             except KeyError as e:
                 raise RulesError(f"{where}: missing key {e.args[0]!r}") from None
             except re.error as e:

@@ -150,6 +150,20 @@ def _promotion_in_prose(text: str, rules: Rules) -> list[tuple[int, int, str]]:
         v = judge(text[a:b], rules)
         if v.strong:
             out.append((a, b, _reason("promotion glued into the text", v)))
+    # A site's notice set into a sentence with a space beside it (…民 当前隐藏内容免费查看生改善…):
+    # only the strong signal's own words go, the sentence closes up around them.
+    for s in rules.signals:
+        if not (s.strong and s.inline):
+            continue
+        for m in s.pattern.finditer(text):
+            a, b = m.span()
+            set_off = a > 0 and text[a - 1].isspace() or b < len(text) and text[b].isspace()
+            if b - a >= 6 and set_off and not any(x <= a and b <= y for x, y, _ in out):
+                while a > 0 and text[a - 1].isspace():
+                    a -= 1  # the space that set it off goes with it
+                while b < len(text) and text[b].isspace():
+                    b += 1
+                out.append((a, b, _reason("promotion glued into the text", Verdict(0, 0, (s.name,), (s.name,), False))))
     last = max(text.rfind("。"), text.rfind("！"), text.rfind("？"))
     if 0 < last < len(text) - 1 and not any(a > last for a, _, _ in out):
         tail = text[last + 1:]

@@ -392,6 +392,22 @@ def test_a_list_of_addressees_each_named_and_a_title_glued_before_them():
     assert blocks[-1][1].startswith("老师们，同学们，大家好，我是")
 
 
+def test_of_two_copies_of_the_title_the_one_nearest_the_text_and_a_notice_set_into_a_sentence():
+    # wenmijiayuan: the page's copy has 在, the speech's own does not; the first is a duplicate.
+    blocks, doc = read("电脑桌面\n\n在X省演讲学会第X次会员代表大会上的讲话\n\nX省演讲学会第X次会员代表大会上的讲话\n\n我是有“最”之人!\n\n"
+                       "身体最重,头发最白。作为演讲学会的会长,又深深感到讲话“最难”。看看台下,有多少人举手。")
+    assert blocks[0] == ("title", "X省演讲学会第X次会员代表大会上的讲话")
+    assert any(r.reason == "duplicate of the title" and r.text.startswith("在X省") for r in doc.removed)
+    # xuncaibao: a hidden-text notice set into a sentence by a space: its words go, the sentence stays.
+    blocks, doc = read("在会议上的讲话\n同志们：\n要充分认识生态环境保护工作的紧迫性、艰巨性、长期性,坚持生态优先、绿色发展、民 当前隐藏内容免费查看"
+                       "生改善相统一,深入打好污染防治攻坚战。")
+    assert blocks[-1] == ("paragraph", "要充分认识生态环境保护工作的紧迫性、艰巨性、长期性，坚持生态优先、绿色发展、民生改善相统一，深入打好污染防治攻坚战。")
+    assert "当前隐藏内容免费查看" in {r.text for r in doc.removed}
+    # A speech's own address in a sentence stays: URLs are not inline signals.
+    blocks, _ = read("在会议上的讲话\n同志们：\n群众可以登录 www.12345.gov.cn 反映问题，我们要认真办理，件件有回音。")
+    assert "www.12345.gov.cn" in blocks[-1][1]
+
+
 def test_a_book_readers_page_chrome():
     # 9wshu: the book's part, its page title, its facts and the reader's keys are not the speech.
     blocks, _ = read("九味书屋 > 武侠仙侠电子书 > 中国现代名人演说精粹 >\n\n第42部分\n\n中国现代名人演说精粹-第42部分\n\n"
